@@ -1,0 +1,12 @@
+// Registers every glue family. Kernels live in kernels/, argument checking in glue/.
+#include "glue/common.h"
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  gn::glue::InitDense(env, exports);
+  gn::glue::InitActivations(env, exports);
+  gn::glue::InitOptim(env, exports);
+  gn::glue::InitInfo(env, exports);
+  return exports;
+}
+
+NODE_API_MODULE(gemmnet, Init)

@@ -1,0 +1,89 @@
+// Glue for activations and the fused softmax + cross-entropy.
+#include "glue/common.h"
+#include "kernels/activations.h"
+
+namespace gn::glue {
+namespace {
+
+// reluForward(x, y): y may be x.
+Napi::Value ReluForward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 2, "reluForward");
+  F32 x = f32Arg(info, 0, "x"), y = f32Arg(info, 1, "y");
+  requireSize(info.Env(), y.length, 1, x.length, "y");
+  relu_forward(x.data, y.data, x.length);
+  return info.Env().Undefined();
+}
+
+// reluBackward(y, dy, dx): dx += dy * (y > 0).
+Napi::Value ReluBackward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 3, "reluBackward");
+  F32 y = f32Arg(info, 0, "y"), dy = f32Arg(info, 1, "dy"), dx = f32Arg(info, 2, "dx");
+  requireSize(info.Env(), dy.length, 1, y.length, "dy");
+  requireSize(info.Env(), dx.length, 1, y.length, "dx");
+  relu_backward(y.data, dy.data, dx.data, y.length);
+  return info.Env().Undefined();
+}
+
+// softmaxForward(z, p, N, C)
+Napi::Value SoftmaxForward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 4, "softmaxForward");
+  auto env = info.Env();
+  F32 z = f32Arg(info, 0, "z"), p = f32Arg(info, 1, "p");
+  int N = dimArg(info, 2, "N"), C = dimArg(info, 3, "C");
+  if (C < 1) throwRange(env, "C must be at least 1");
+  requireSize(env, z.length, N, C, "z");
+  requireSize(env, p.length, N, C, "p");
+  softmax_forward(z.data, p.data, N, C);
+  return env.Undefined();
+}
+
+// softmaxCEForward(z, labels, p, N, C) -> [meanLoss, correctCount]
+template <bool Naive>
+Napi::Value SoftmaxCEForward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 5, "softmaxCEForward");
+  auto env = info.Env();
+  F32 z = f32Arg(info, 0, "z");
+  I32 labels = i32Arg(info, 1, "labels");
+  F32 p = f32Arg(info, 2, "p");
+  int N = dimArg(info, 3, "N"), C = dimArg(info, 4, "C");
+  if (C < 1) throwRange(env, "C must be at least 1");
+  requireSize(env, z.length, N, C, "z");
+  requireSize(env, p.length, N, C, "p");
+  requireLabels(env, labels, N, C, "labels");
+  int correct = 0;
+  double loss = (Naive ? softmax_ce_forward_naive : softmax_ce_forward)(z.data, labels.data, p.data, N, C,
+                                                                        &correct);
+  auto out = Napi::Array::New(env, 2);
+  out[0u] = Napi::Number::New(env, loss);
+  out[1u] = Napi::Number::New(env, correct);
+  return out;
+}
+
+// softmaxCEBackward(p, labels, dz, N, C, scale): dz += scale * (p - onehot)
+Napi::Value SoftmaxCEBackward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 6, "softmaxCEBackward");
+  auto env = info.Env();
+  F32 p = f32Arg(info, 0, "p");
+  I32 labels = i32Arg(info, 1, "labels");
+  F32 dz = f32Arg(info, 2, "dz");
+  int N = dimArg(info, 3, "N"), C = dimArg(info, 4, "C");
+  float scale = (float)numArg(info, 5, "scale");
+  requireSize(env, p.length, N, C, "p");
+  requireSize(env, dz.length, N, C, "dz");
+  requireLabels(env, labels, N, C, "labels");
+  softmax_ce_backward(p.data, labels.data, dz.data, N, C, scale);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitActivations(Napi::Env env, Napi::Object exports) {
+  exports["reluForward"] = Napi::Function::New(env, ReluForward, "reluForward");
+  exports["reluBackward"] = Napi::Function::New(env, ReluBackward, "reluBackward");
+  exports["softmaxForward"] = Napi::Function::New(env, SoftmaxForward, "softmaxForward");
+  exports["softmaxCEForward"] = Napi::Function::New(env, SoftmaxCEForward<false>, "softmaxCEForward");
+  exports["softmaxCEForwardReference"] = Napi::Function::New(env, SoftmaxCEForward<true>);
+  exports["softmaxCEBackward"] = Napi::Function::New(env, SoftmaxCEBackward, "softmaxCEBackward");
+}
+
+}  // namespace gn::glue

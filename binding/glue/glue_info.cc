@@ -1,0 +1,44 @@
+// Glue for build information and thread control.
+#include "blas/gn_blas.h"
+#include "glue/common.h"
+#include "kernels/cpu.h"
+#include "kernels/gemm.h"
+#include "source_hash.h"
+
+namespace gn::glue {
+namespace {
+
+Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  auto out = Napi::Object::New(env);
+  out["sourceHash"] = GEMMNET_SOURCE_HASH;
+  out["blasCore"] = gn_blas_corename();
+  out["blasConfig"] = gn_blas_config();
+  out["simd"] = simd_name(simd_level());
+  out["threads"] = get_threads();
+  out["napiVersion"] = NAPI_VERSION;
+#if defined(__SANITIZE_ADDRESS__)
+  out["sanitizers"] = true;
+#else
+  out["sanitizers"] = false;
+#endif
+  return out;
+}
+
+// setThreads(n)
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  requireArgs(info, 1, "setThreads");
+  int n = dimArg(info, 0, "threads");
+  if (n < 1 || n > 256) throwRange(info.Env(), "threads must be in [1, 256]");
+  set_threads(n);
+  return info.Env().Undefined();
+}
+
+}  // namespace
+
+void InitInfo(Napi::Env env, Napi::Object exports) {
+  exports["buildInfo"] = Napi::Function::New(env, BuildInfo, "buildInfo");
+  exports["setThreads"] = Napi::Function::New(env, SetThreads, "setThreads");
+}
+
+}  // namespace gn::glue

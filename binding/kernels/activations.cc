@@ -1,0 +1,83 @@
+#include "kernels/activations.h"
+
+#include <cmath>
+
+namespace gn {
+
+void relu_forward(const float* x, float* y, size_t n) {
+  for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.f ? x[i] : 0.f;
+}
+
+void relu_backward(const float* y, const float* dy, float* dx, size_t n) {
+  for (size_t i = 0; i < n; i++) dx[i] += y[i] > 0.f ? dy[i] : 0.f;
+}
+
+void softmax_forward(const float* z, float* p, int N, int C) {
+  for (int n = 0; n < N; n++) {
+    const float* zr = z + (size_t)n * C;
+    float* pr = p + (size_t)n * C;
+    float m = zr[0];
+    for (int c = 1; c < C; c++) m = zr[c] > m ? zr[c] : m;
+    float s = 0.f;
+    for (int c = 0; c < C; c++) {
+      pr[c] = std::exp(zr[c] - m);
+      s += pr[c];
+    }
+    const float inv = 1.f / s;
+    for (int c = 0; c < C; c++) pr[c] *= inv;
+  }
+}
+
+double softmax_ce_forward(const float* z, const int32_t* labels, float* p, int N, int C, int* correct) {
+  double loss = 0;
+  int hits = 0;
+  for (int n = 0; n < N; n++) {
+    const float* zr = z + (size_t)n * C;
+    float* pr = p + (size_t)n * C;
+    int arg = 0;
+    float m = zr[0];
+    for (int c = 1; c < C; c++)
+      if (zr[c] > m) m = zr[c], arg = c;
+    float s = 0.f;
+    for (int c = 0; c < C; c++) {
+      pr[c] = std::exp(zr[c] - m);
+      s += pr[c];
+    }
+    const float inv = 1.f / s;
+    for (int c = 0; c < C; c++) pr[c] *= inv;
+    const int y = labels[n];
+    loss += (double)std::log(s) - (double)(zr[y] - m);
+    hits += arg == y;
+  }
+  if (correct) *correct = hits;
+  return N > 0 ? loss / N : 0.0;
+}
+
+void softmax_ce_backward(const float* p, const int32_t* labels, float* dz, int N, int C, float scale) {
+  for (int n = 0; n < N; n++) {
+    const float* pr = p + (size_t)n * C;
+    float* dr = dz + (size_t)n * C;
+    for (int c = 0; c < C; c++) dr[c] += scale * pr[c];
+    dr[labels[n]] -= scale;
+  }
+}
+
+double softmax_ce_forward_naive(const float* z, const int32_t* labels, float* p, int N, int C,
+                                int* correct) {
+  double loss = 0;
+  int hits = 0;
+  for (int n = 0; n < N; n++) {
+    double m = -INFINITY, s = 0;
+    int arg = 0;
+    for (int c = 0; c < C; c++)
+      if (z[(size_t)n * C + c] > m) m = z[(size_t)n * C + c], arg = c;
+    for (int c = 0; c < C; c++) s += std::exp((double)z[(size_t)n * C + c] - m);
+    for (int c = 0; c < C; c++) p[(size_t)n * C + c] = (float)(std::exp((double)z[(size_t)n * C + c] - m) / s);
+    loss += -std::log(std::exp((double)z[(size_t)n * C + labels[n]] - m) / s);
+    hits += arg == labels[n];
+  }
+  if (correct) *correct = hits;
+  return N > 0 ? loss / N : 0.0;
+}
+
+}  // namespace gn

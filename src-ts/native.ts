@@ -1,0 +1,65 @@
+// Loads the native addon: a local build (build/Release) when there is one, else the committed prebuild
+// for this platform (prebuilds/<platform>-<arch>/). No install script is needed for either.
+import * as path from 'path';
+
+/** The raw native surface. Private: the public API validates arguments before calling these. */
+export interface NativeAddon {
+  // Dense layers and gemm (row-major, batch-major).
+  denseForward(x: Float32Array, W: Float32Array, b: Float32Array | null, y: Float32Array,
+    N: number, I: number, O: number, relu: boolean): void;
+  denseBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null,
+    db: Float32Array | null, dx: Float32Array | null, N: number, I: number, O: number): void;
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
+    A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
+  denseForwardReference: NativeAddon['denseForward'];
+  denseBackwardReference: NativeAddon['denseBackward'];
+  gemmReference: NativeAddon['gemm'];
+  // Activations and loss.
+  reluForward(x: Float32Array, y: Float32Array): void;
+  reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  softmaxForward(z: Float32Array, p: Float32Array, N: number, C: number): void;
+  softmaxCEForward(z: Float32Array, labels: Int32Array, p: Float32Array, N: number, C: number): [number, number];
+  softmaxCEForwardReference: NativeAddon['softmaxCEForward'];
+  softmaxCEBackward(p: Float32Array, labels: Int32Array, dz: Float32Array, N: number, C: number, scale: number): void;
+  // Optimizers and flat-buffer helpers.
+  momentumUpdate(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, gamma: number): void;
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number,
+    beta1: number, beta2: number, eps: number, t: number): void;
+  sumSquares(x: Float32Array): number;
+  axpy(a: number, x: Float32Array, y: Float32Array): void;
+  gatherRows(src: Float32Array, idx: Int32Array, dst: Float32Array, rowLength: number): void;
+  // Build information and threads.
+  buildInfo(): { sourceHash: string; blasCore: string; blasConfig: string; simd: string; threads: number;
+    napiVersion: number; sanitizers: boolean };
+  setThreads(n: number): void;
+  [name: string]: unknown;
+}
+
+const root = path.resolve(__dirname, '..');
+
+function load(): NativeAddon {
+  const override = process.env.GEMMNET_NATIVE;
+  if (override) return require(path.resolve(override)) as NativeAddon;
+  try {
+    // node-gyp-build tries build/Release, build/Debug, then prebuilds/<platform>-<arch>/.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    return require('node-gyp-build')(root) as NativeAddon;
+  } catch (err) {
+    const e = err as Error;
+    const tried = [
+      path.join(root, 'build', 'Release', 'gemmnet.node'),
+      path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, '*.node'),
+    ];
+    throw new Error(
+      `gemmnet: could not load its native addon for ${process.platform}-${process.arch} ` +
+        `(Node ${process.version}, N-API ${process.versions.napi}).\n` +
+        `Tried:\n  ${tried.join('\n  ')}\n` +
+        `Cause: ${e.message}\n` +
+        'Prebuilt binaries ship for linux-x64 (glibc). Elsewhere, build from source: install a C++17 ' +
+        'compiler, cmake and OpenBLAS (Debian/Ubuntu: apt-get install g++ cmake libopenblas-dev), ' +
+        'then run `npm run build:native` in the package folder.',
+    );
+  }
+}
+
+export const native: NativeAddon = load();
