@@ -1,0 +1,178 @@
+"""Shared parts of the NumPy benchmarks (numpy_mlp.py, numpy_cnn.py).
+
+Command line, the notMNIST data with the course's split, the training loop
+with its timing, a matmul that counts floating-point operations, softmax
+cross-entropy, and the report (readable lines, or one JSON line with --json).
+
+BLAS threads are not set here: the caller sets OPENBLAS_NUM_THREADS in the
+environment before Python starts, and passes the same number as --threads so
+it is recorded in the report.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_DATA = os.path.join(REPO, "..", "shared", "data", "notmnist", "notMNIST-10k.npz")
+SPLIT_SEED = 521   # the course's np.random.seed(521) shuffle
+TRAIN_SIZE = 8000  # the first 8,000 shuffled images train, the next 1,000 validate
+VALID_SIZE = 1000
+FULL_EPOCH = TRAIN_SIZE
+
+
+def parse_args(model, default_limit=None):
+    parser = argparse.ArgumentParser(
+        description=f"Train the course's {model.upper()} on notMNIST in NumPy and time each epoch.")
+    parser.add_argument("--data", default=DEFAULT_DATA,
+                        help="notMNIST-10k.npz (default: ../shared/data/notmnist/ beside the repo)")
+    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="BLAS threads, recorded only: set OPENBLAS_NUM_THREADS to match")
+    parser.add_argument("--limit", type=int, default=default_limit,
+                        help="train on the first N training images "
+                             f"(default: {default_limit or TRAIN_SIZE})")
+    parser.add_argument("--seed", type=int, default=0, help="seed for the initial weights and shuffles")
+    parser.add_argument("--json", action="store_true", help="print one JSON line on stdout; the epoch log goes to stderr")
+    args = parser.parse_args()
+    if args.epochs < 1 or (args.limit is not None and args.limit < 1):
+        parser.error("--epochs and --limit must be at least 1")
+    if not os.path.isfile(args.data):
+        parser.error(f"no data at {args.data}; pass the path of notMNIST-10k.npz with --data")
+    args.limit = min(args.limit or TRAIN_SIZE, TRAIN_SIZE)
+    if args.threads is None and os.environ.get("OPENBLAS_NUM_THREADS", "").isdigit():
+        args.threads = int(os.environ["OPENBLAS_NUM_THREADS"])
+    args.dtype = np.dtype(args.dtype)
+    return args
+
+
+def load_split(path, dtype, limit):
+    """Images scaled to [0, 1] as (N, 784) rows of `dtype`, labels as int64.
+
+    Returns (x_train, y_train, x_valid, y_valid), the training part cut to
+    its first `limit` images.
+    """
+    with np.load(path) as data:
+        images, labels = data["images"], data["labels"]
+    x = (images.reshape(len(images), -1) / 255.0).astype(dtype)
+    y = labels.astype(np.int64)
+    np.random.seed(SPLIT_SEED)
+    order = np.arange(len(x))
+    np.random.shuffle(order)
+    train, valid = order[:limit], order[TRAIN_SIZE:TRAIN_SIZE + VALID_SIZE]
+    return x[train], y[train], x[valid], y[valid]
+
+
+class FlopCounter:
+    """matmul that adds 2*M*N*K to a running total: the work a BLAS gemm does."""
+
+    def __init__(self):
+        self.flops = 0
+
+    def __call__(self, a, b):
+        # a (M, K), b (K, N) -> (M, N)
+        self.flops += 2 * a.shape[0] * a.shape[1] * b.shape[1]
+        return a @ b
+
+
+def softmax_cross_entropy(z, labels):
+    """Mean cross-entropy of softmax(z) and its gradient, in z's dtype.
+
+    z (B, C), labels (B) -> (loss as a Python float, dz (B, C))
+    """
+    b = z.shape[0]
+    rows = np.arange(b)
+    e = np.exp(z - z.max(axis=1, keepdims=True))  # exp cannot overflow
+    total = e.sum(axis=1, keepdims=True)
+    loss = float(np.mean(np.log(total[:, 0]) - np.log(e[rows, labels])))
+    dz = e / total
+    dz[rows, labels] -= 1
+    dz /= b
+    return loss, dz
+
+
+def train(args, make_params, step, predict, batch_size):
+    """Run the epochs; return per-epoch seconds, mean training losses, FLOPs
+    per epoch and the validation accuracy at the end.
+
+    `make_params(rng, dtype)` returns (params, optimizer state) as dicts of
+    arrays; `step(params, state, xb, yb, matmul)` does forward, backward and
+    update on one batch and returns its loss; `predict(params, x)` returns
+    class indices. Each epoch shuffles the training set
+    first, outside the timer, so the timer sees only the training pass.
+    Afterwards the parameters are checked to still be of the chosen dtype.
+    """
+    x, y, x_valid, y_valid = load_split(args.data, args.dtype, args.limit)
+    rng = np.random.default_rng(args.seed)
+    params, state = make_params(rng, args.dtype)
+    matmul = FlopCounter()
+    seconds, losses = [], []
+    for epoch in range(args.epochs):
+        order = rng.permutation(len(x))
+        xs, ys = x[order], y[order]
+        matmul.flops = 0
+        loss_sum = 0.0
+        start = time.perf_counter()
+        for i in range(0, len(xs), batch_size):
+            xb, yb = xs[i:i + batch_size], ys[i:i + batch_size]
+            loss_sum += step(params, state, xb, yb, matmul) * len(xb)
+        seconds.append(time.perf_counter() - start)
+        losses.append(loss_sum / len(xs))
+        log(args, epoch, seconds[-1], losses[-1], matmul.flops, len(xs))
+    for name, p in params.items():
+        if p.dtype != args.dtype:
+            raise RuntimeError(f"{name} drifted to {p.dtype} while training in {args.dtype}")
+    accuracy = float((predict(params, x_valid) == y_valid).mean())
+    return seconds, losses, matmul.flops, accuracy
+
+
+def xavier(rng, shape, fan_in, fan_out, dtype):
+    """Normal with std sqrt(2 / (fan_in + fan_out)); drawn in float64 so both dtypes start alike."""
+    return rng.normal(0.0, math.sqrt(2.0 / (fan_in + fan_out)), shape).astype(dtype)
+
+
+def log(args, epoch, seconds, loss, flops, samples):
+    line = (f"epoch {epoch + 1}: train loss {loss:.4f}, {seconds:.3f} s, "
+            f"{flops / seconds / 1e9:.1f} GFLOP/s")
+    if samples != FULL_EPOCH:
+        line += (f" (measured on {samples} images; "
+                 f"{seconds * FULL_EPOCH / samples:.3f} s per {FULL_EPOCH} extrapolated)")
+    print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
+
+
+def report(args, model, seconds, losses, flops, accuracy):
+    samples = args.limit
+    result = {
+        "impl": "numpy",
+        "model": model,
+        "dtype": args.dtype.name,
+        "threads": args.threads,
+        "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "samples_per_epoch": samples,
+        "epoch_seconds": seconds,
+        "best_epoch_seconds": min(seconds),
+        "train_loss": losses,
+        "valid_accuracy": accuracy,
+        "gflop_per_epoch": flops / 1e9,
+    }
+    if samples != FULL_EPOCH:
+        # Measured on `samples` images; scaled linearly to a full 8,000-image epoch.
+        scale = FULL_EPOCH / samples
+        result["extrapolated_epoch_seconds_per_8000"] = [s * scale for s in seconds]
+        result["extrapolated_best_epoch_seconds_per_8000"] = min(seconds) * scale
+        result["extrapolated_gflop_per_8000"] = flops / 1e9 * scale
+    if args.json:
+        print(json.dumps(result))
+    else:
+        best = min(seconds)
+        print(f"{model} {args.dtype.name}, threads {args.threads}: best epoch {best:.3f} s "
+              f"on {samples} images, {flops / 1e9:.2f} GFLOP per epoch, "
+              f"validation accuracy {accuracy:.3f}")
+        if samples != FULL_EPOCH:
+            print(f"extrapolated to {FULL_EPOCH} images: {best * FULL_EPOCH / samples:.3f} s per epoch")
