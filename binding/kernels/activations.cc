@@ -73,7 +73,7 @@ double softmax_ce_forward_naive(const float* z, const int32_t* labels, float* p,
       if (z[(size_t)n * C + c] > m) m = z[(size_t)n * C + c], arg = c;
     for (int c = 0; c < C; c++) s += std::exp((double)z[(size_t)n * C + c] - m);
     for (int c = 0; c < C; c++) p[(size_t)n * C + c] = (float)(std::exp((double)z[(size_t)n * C + c] - m) / s);
-    loss += -std::log(std::exp((double)z[(size_t)n * C + labels[n]] - m) / s);
+    loss += std::log(s) - ((double)z[(size_t)n * C + labels[n]] - m);
     hits += arg == labels[n];
   }
   if (correct) *correct = hits;

@@ -1,0 +1,105 @@
+// The seed's CNN: conv 3x3 (SAME) + bias -> ReLU -> batch norm -> 2x2 max pool -> flatten ->
+// FC -> dropout -> ReLU -> FC -> softmax cross-entropy, with optional L2 on the three weight tensors.
+import { Conv2d, MaxPool2d } from './layers/conv';
+import { Dense } from './layers/dense';
+import { BatchNorm, BatchNormMode, Dropout } from './layers/norm';
+import { Network } from './network';
+import * as check from './validate';
+
+export interface BatchNormOptions {
+  /** 'channel' (default): each channel over batch, height and width. 'batch': each activation over
+   * the batch axis only, as the seed's tf.nn.moments(h, axes=[0]). */
+  mode?: BatchNormMode;
+  /** Added to the variance (default 1e-9, the seed's). */
+  eps?: number;
+  /** Running-average momentum used for evaluation statistics (default 0.99). */
+  momentum?: number;
+  /** Statistics at evaluation: 'running' (default, averages kept during training) or 'batch' (the
+   * seed's behaviour: each evaluation chunk normalized by its own statistics). */
+  evaluation?: 'running' | 'batch';
+}
+
+export interface CnnOptions {
+  /** Input height, width and channels (default 28 x 28 x 1). */
+  height?: number;
+  width?: number;
+  channels?: number;
+  /** Convolution filters (default 32) and kernel size (default 3). */
+  filters?: number;
+  kernel?: number;
+  /** Units of the first fully connected layer (default 784). */
+  fc?: number;
+  classes?: number;
+  /** Dropout keep probability after the first FC layer (default 1: no dropout). */
+  keepProb?: number;
+  /** L2 weight decay: adds l2 * sum(W^2) / 2 over W_conv, W_fc1, W_fc2 (default 0). */
+  l2?: number;
+  batchNorm?: BatchNormOptions;
+  /** Seed of the initialization and of the dropout masks (default 521). */
+  seed?: number;
+}
+
+const KEYS = ['height', 'width', 'channels', 'filters', 'kernel', 'fc', 'classes', 'keepProb', 'l2', 'batchNorm', 'seed'] as const;
+const BN_KEYS = ['mode', 'eps', 'momentum', 'evaluation'] as const;
+
+export interface NormalizedCnnOptions {
+  height: number; width: number; channels: number; filters: number; kernel: number; fc: number;
+  classes: number; keepProb: number; l2: number; seed: number;
+  batchNorm: Required<BatchNormOptions>;
+}
+
+function normalize(options: CnnOptions): NormalizedCnnOptions {
+  const o = check.object('cnn options', options);
+  check.knownKeys('cnn options', o, KEYS);
+  const bn = check.object('batchNorm', o.batchNorm ?? {});
+  check.knownKeys('batchNorm', bn, BN_KEYS);
+  return {
+    height: check.integer('height', o.height ?? 28, 1, 4096),
+    width: check.integer('width', o.width ?? 28, 1, 4096),
+    channels: check.integer('channels', o.channels ?? 1, 1, 4096),
+    filters: check.integer('filters', o.filters ?? 32, 1, 4096),
+    kernel: check.integer('kernel', o.kernel ?? 3, 1, 64),
+    fc: check.integer('fc', o.fc ?? 784, 1, 1 << 16),
+    classes: check.integer('classes', o.classes ?? 10, 2, 1 << 16),
+    keepProb: check.finite('keepProb', o.keepProb ?? 1, { min: 0, minExclusive: true, max: 1 }),
+    l2: check.finite('l2', o.l2 ?? 0, { min: 0 }),
+    seed: check.integer('seed', o.seed ?? 521, 0, 2 ** 32 - 1),
+    batchNorm: {
+      mode: check.oneOf('batchNorm.mode', bn.mode ?? 'channel', ['channel', 'batch'] as const),
+      eps: check.finite('batchNorm.eps', bn.eps ?? 1e-9, { min: 0 }),
+      momentum: check.finite('batchNorm.momentum', bn.momentum ?? 0.99, { min: 0, max: 1 }),
+      evaluation: check.oneOf('batchNorm.evaluation', bn.evaluation ?? 'running', ['running', 'batch'] as const),
+    },
+  };
+}
+
+export class CNN extends Network {
+  readonly kind = 'cnn' as const;
+  readonly options: Readonly<NormalizedCnnOptions>;
+
+  constructor(options: CnnOptions = {}) {
+    const o = normalize(options);
+    const conv = new Conv2d(
+      { H: o.height, W: o.width, C: o.channels, KH: o.kernel, KW: o.kernel, F: o.filters, stride: 1, padding: 'same' },
+      true, ['W_conv', 'b_conv'],
+    );
+    if (conv.OH < 2 || conv.OW < 2) throw new RangeError('cnn: the input is too small for 2x2 max pooling');
+    const bn = new BatchNorm(conv.OH, conv.OW, o.filters, o.batchNorm.mode, o.batchNorm.eps, o.batchNorm.momentum);
+    const pool = new MaxPool2d(conv.OH, conv.OW, o.filters, 2, 2);
+    if (pool.outSize * o.fc > 2 ** 30) throw new RangeError(`cnn: W_fc1 would need ${pool.outSize * o.fc} weights; use a smaller fc`);
+    const layers = [
+      conv, bn, pool,
+      // ReLU commutes with dropout's non-negative scaling, so FC1's ReLU is fused into the layer.
+      new Dense(pool.outSize, o.fc, true, ['W_fc1', 'b_fc1']),
+      new Dropout(o.fc, o.keepProb, o.seed ^ 0x5eed),
+      new Dense(o.fc, o.classes, false, ['W_fc2', 'b_fc2']),
+    ];
+    super(o.height * o.width * o.channels, o.classes, layers, o.l2, o.seed, o.batchNorm.evaluation === 'batch');
+    this.options = Object.freeze(o);
+  }
+}
+
+/** Builds the seed's CNN (see CnnOptions for the defaults). */
+export function cnn(options: CnnOptions = {}): CNN {
+  return new CNN(options);
+}

@@ -1,0 +1,129 @@
+import { native } from '../native';
+import { Layer, Mode, ParamSpec, Workspace } from './layer';
+
+export type Padding = 'same' | 'valid';
+
+export interface ConvGeometry {
+  H: number; W: number; C: number; // input (NHWC, per sample)
+  KH: number; KW: number; F: number; // kernel (HWIO) and filters
+  stride: number;
+  padding: Padding;
+}
+
+/** Output size and TensorFlow's padding split (the extra row/column goes to the bottom/right). */
+export function convOutput(g: ConvGeometry): { OH: number; OW: number; padTop: number; padLeft: number } {
+  const out = (inp: number, k: number) =>
+    g.padding === 'same' ? Math.ceil(inp / g.stride) : Math.floor((inp - k) / g.stride) + 1;
+  const OH = out(g.H, g.KH);
+  const OW = out(g.W, g.KW);
+  const pad = (o: number, k: number, inp: number) =>
+    g.padding === 'same' ? Math.floor(Math.max((o - 1) * g.stride + k - inp, 0) / 2) : 0;
+  return { OH, OW, padTop: pad(OH, g.KH, g.H), padLeft: pad(OW, g.KW, g.W) };
+}
+
+/**
+ * 2-D convolution as im2col + sgemm, optionally fused with ReLU.
+ * x (N,H,W,C), W_conv (KH,KW,C,F), b (F) -> y (N,OH,OW,F).
+ */
+export class Conv2d extends Layer {
+  readonly inSize: number;
+  readonly outSize: number;
+  readonly OH: number;
+  readonly OW: number;
+  private readonly dims: Int32Array;
+  private Wt: Float32Array = new Float32Array(0);
+  private b: Float32Array = new Float32Array(0);
+  private dW: Float32Array = new Float32Array(0);
+  private db: Float32Array = new Float32Array(0);
+  private x: Float32Array = new Float32Array(0);
+  private readonly y = new Workspace();
+  private readonly col = new Workspace();
+  private readonly dz = new Workspace();
+  private readonly dx = new Workspace();
+
+  constructor(
+    readonly g: ConvGeometry,
+    readonly relu: boolean,
+    private readonly names: [string, string],
+  ) {
+    super();
+    const { OH, OW, padTop, padLeft } = convOutput(g);
+    this.OH = OH;
+    this.OW = OW;
+    this.inSize = g.H * g.W * g.C;
+    this.outSize = OH * OW * g.F;
+    this.dims = Int32Array.from([0, g.H, g.W, g.C, g.KH, g.KW, g.F, g.stride, g.stride, padTop, padLeft, OH, OW]);
+  }
+
+  params(): ParamSpec[] {
+    const { KH, KW, C, F } = this.g;
+    return [
+      { name: this.names[0], shape: [KH, KW, C, F], init: 'xavier', fanIn: KH * KW * C, fanOut: KH * KW * F, decay: true },
+      { name: this.names[1], shape: [F], init: 'zeros', fanIn: KH * KW * C, fanOut: KH * KW * F, decay: false },
+    ];
+  }
+
+  bind(params: Float32Array[], grads: Float32Array[]): void {
+    [this.Wt, this.b] = params;
+    [this.dW, this.db] = grads;
+  }
+
+  private colSize(n: number): number {
+    return n * this.OH * this.OW * this.g.KH * this.g.KW * this.g.C;
+  }
+
+  forward(x: Float32Array, n: number, _mode: Mode): Float32Array {
+    this.x = x;
+    this.dims[0] = n;
+    const y = this.y.get(n * this.outSize);
+    native.conv2dForward(x, this.Wt, this.b, y, this.col.get(this.colSize(n)), this.dims, this.relu);
+    return y;
+  }
+
+  backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
+    let dz = dy;
+    if (this.relu) {
+      dz = this.dz.zeroed(n * this.outSize);
+      native.reluBackward(this.y.get(n * this.outSize), dy, dz);
+    }
+    this.dims[0] = n;
+    const dx = needDx ? this.dx.zeroed(n * this.inSize) : null;
+    native.conv2dBackward(this.x, this.Wt, dz, this.dW, this.db, dx, this.col.get(this.colSize(n)), this.dims);
+    return dx;
+  }
+}
+
+/** 2x2-style max pooling over VALID windows. x (N,H,W,C) -> y (N,OH,OW,C). */
+export class MaxPool2d extends Layer {
+  readonly inSize: number;
+  readonly outSize: number;
+  private readonly dims: Int32Array;
+  private readonly y = new Workspace();
+  private readonly dx = new Workspace();
+  private argmax: Int32Array = new Int32Array(0);
+
+  constructor(H: number, W: number, C: number, size = 2, stride = size) {
+    super();
+    const OH = Math.floor((H - size) / stride) + 1;
+    const OW = Math.floor((W - size) / stride) + 1;
+    this.inSize = H * W * C;
+    this.outSize = OH * OW * C;
+    this.dims = Int32Array.from([0, H, W, C, size, size, stride, stride, OH, OW]);
+  }
+
+  forward(x: Float32Array, n: number, _mode: Mode): Float32Array {
+    this.dims[0] = n;
+    const len = n * this.outSize;
+    if (this.argmax.length !== len) this.argmax = new Int32Array(len);
+    const y = this.y.get(len);
+    native.maxPoolForward(x, y, this.argmax, this.dims);
+    return y;
+  }
+
+  backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
+    if (!needDx) return null;
+    const dx = this.dx.zeroed(n * this.inSize);
+    native.maxPoolBackward(dy, this.argmax, dx);
+    return dx;
+  }
+}

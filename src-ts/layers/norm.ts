@@ -1,0 +1,109 @@
+import { native } from '../native';
+import { Layer, Mode, Workspace } from './layer';
+
+export type BatchNormMode = 'channel' | 'batch';
+
+/**
+ * Batch normalization without learned scale or shift, as in the seed.
+ * `channel`: each channel over batch, height and width (rows N*H*W, columns C).
+ * `batch`: each activation over the batch only, like tf.nn.moments(h, axes=[0]) (rows N, columns H*W*C).
+ * Training normalizes with batch statistics and updates running averages; evaluation uses the
+ * running averages unless batch statistics are asked for.
+ */
+export class BatchNorm extends Layer {
+  readonly inSize: number;
+  readonly outSize: number;
+  private readonly rowsPerSample: number;
+  private readonly K: number;
+  readonly runningMean: Float32Array;
+  readonly runningVar: Float32Array;
+  private readonly mean: Float32Array;
+  private readonly invStd: Float32Array;
+  private readonly y = new Workspace();
+  private readonly dx = new Workspace();
+
+  constructor(
+    H: number, W: number, C: number,
+    readonly mode: BatchNormMode,
+    readonly eps: number,
+    readonly momentum: number,
+  ) {
+    super();
+    this.inSize = this.outSize = H * W * C;
+    this.rowsPerSample = mode === 'channel' ? H * W : 1;
+    this.K = mode === 'channel' ? C : H * W * C;
+    this.runningMean = new Float32Array(this.K);
+    this.runningVar = new Float32Array(this.K).fill(1);
+    this.mean = new Float32Array(this.K);
+    this.invStd = new Float32Array(this.K);
+  }
+
+  state(): Record<string, Float32Array> {
+    return { running_mean: this.runningMean, running_var: this.runningVar };
+  }
+
+  forward(x: Float32Array, n: number, mode: Mode): Float32Array {
+    const R = n * this.rowsPerSample;
+    const y = this.y.get(n * this.outSize);
+    if (mode.training || mode.batchStatsInEval) {
+      native.batchNormForward(x, y, this.mean, this.invStd, R, this.K, this.eps);
+      if (mode.training) this.updateRunning(R);
+    } else {
+      native.batchNormInference(x, y, this.runningMean, this.runningVar, R, this.K, this.eps);
+    }
+    return y;
+  }
+
+  private updateRunning(R: number): void {
+    const m = this.momentum;
+    const unbias = R > 1 ? R / (R - 1) : 1;
+    for (let k = 0; k < this.K; k++) {
+      const inv = this.invStd[k];
+      const variance = Math.max(1 / (inv * inv) - this.eps, 0) * unbias;
+      this.runningMean[k] = m * this.runningMean[k] + (1 - m) * this.mean[k];
+      this.runningVar[k] = m * this.runningVar[k] + (1 - m) * variance;
+    }
+  }
+
+  backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
+    if (!needDx) return null;
+    const dx = this.dx.zeroed(n * this.inSize);
+    native.batchNormBackward(this.y.get(n * this.outSize), this.invStd, dy, dx, n * this.rowsPerSample, this.K);
+    return dx;
+  }
+}
+
+/** Inverted dropout: keeps each activation with probability keepProb and scales it by 1/keepProb. */
+export class Dropout extends Layer {
+  readonly inSize: number;
+  readonly outSize: number;
+  private readonly y = new Workspace();
+  private readonly mask = new Workspace();
+  private readonly dx = new Workspace();
+  private active = false;
+  /** Advances once per training forward pass, so every batch draws a fresh mask. */
+  counter = 0;
+
+  constructor(size: number, readonly keepProb: number, private readonly seed: number) {
+    super();
+    this.inSize = this.outSize = size;
+  }
+
+  forward(x: Float32Array, n: number, mode: Mode): Float32Array {
+    this.active = mode.training && this.keepProb < 1;
+    if (!this.active) return x;
+    const len = n * this.outSize;
+    const y = this.y.get(len);
+    native.dropoutForward(x, y, this.mask.get(len), this.keepProb, this.seed >>> 0, 0, this.counter++);
+    return y;
+  }
+
+  backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
+    if (!needDx) return null;
+    if (!this.active) return dy;
+    const len = n * this.inSize;
+    const dx = this.dx.zeroed(len);
+    native.dropoutBackward(dy, this.mask.get(len), dx);
+    return dx;
+  }
+}

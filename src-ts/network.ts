@@ -1,0 +1,220 @@
+// A feed-forward network over one flat parameter buffer, with a fused softmax + cross-entropy head.
+// The MLP and the CNN are both Networks; train() drives either through the same methods.
+import { native } from './native';
+import { Layer, Mode, ParamSpec, Workspace } from './layers/layer';
+import { MT19937 } from './random';
+import * as check from './validate';
+
+export type Weights = Record<string, Float32Array>;
+
+export interface BatchResult {
+  /** Mean cross-entropy over the batch, plus the L2 term when the model has one. */
+  loss: number;
+  /** Samples whose most probable class is the label. */
+  correct: number;
+}
+
+export interface Metrics {
+  loss: number;
+  accuracy: number;
+}
+
+const TRAINING: Mode = { training: true, batchStatsInEval: false };
+
+export abstract class Network {
+  /** Every parameter, contiguous; the named weights are views into it. */
+  readonly params: Float32Array;
+  /** Gradients, laid out like params. */
+  readonly grads: Float32Array;
+  readonly specs: readonly ParamSpec[];
+  private readonly views = new Map<string, { param: Float32Array; grad: Float32Array; spec: ParamSpec }>();
+  private readonly probs = new Workspace();
+  private readonly dlogits = new Workspace();
+  private readonly xBatch = new Workspace();
+  protected readonly evalMode: Mode;
+
+  abstract readonly kind: 'mlp' | 'cnn';
+  /** The options the model was built with (normalized), enough to rebuild it. */
+  abstract readonly options: Readonly<Record<string, unknown>>;
+
+  protected constructor(
+    readonly inputSize: number,
+    readonly classes: number,
+    protected readonly layers: Layer[],
+    readonly l2: number,
+    seed: number,
+    batchStatsInEval: boolean,
+  ) {
+    this.evalMode = { training: false, batchStatsInEval };
+    this.specs = layers.flatMap((l) => l.params());
+    const total = this.specs.reduce((s, p) => s + size(p.shape), 0);
+    this.params = new Float32Array(total);
+    this.grads = new Float32Array(total);
+    let offset = 0;
+    for (const layer of layers) {
+      const ps: Float32Array[] = [];
+      const gs: Float32Array[] = [];
+      for (const spec of layer.params()) {
+        const n = size(spec.shape);
+        const param = this.params.subarray(offset, offset + n);
+        const grad = this.grads.subarray(offset, offset + n);
+        this.views.set(spec.name, { param, grad, spec });
+        ps.push(param);
+        gs.push(grad);
+        offset += n;
+      }
+      layer.bind(ps, gs);
+    }
+    this.initialize(seed);
+  }
+
+  /** Xavier (Glorot) normal init: zero-mean Gaussian with variance 2 / (fanIn + fanOut); zero biases. */
+  private initialize(seed: number): void {
+    const rng = new MT19937(seed);
+    for (const { param, spec } of this.views.values()) {
+      if (spec.init === 'xavier') param.set(rng.normal(param.length, Math.sqrt(2 / (spec.fanIn + spec.fanOut))));
+      else param.fill(0);
+    }
+  }
+
+  /** Shapes of the named weights. */
+  get shapes(): Record<string, number[]> {
+    return Object.fromEntries([...this.views].map(([k, v]) => [k, [...v.spec.shape]]));
+  }
+
+  /** Copies of the named weights (row-major, layouts as in `shapes`). */
+  getWeights(): Weights {
+    return Object.fromEntries([...this.views].map(([k, v]) => [k, v.param.slice()]));
+  }
+
+  /** Copies in any subset of the named weights; names and lengths are checked first. */
+  setWeights(weights: Partial<Weights>): void {
+    const w = check.object('weights', weights);
+    for (const [name, value] of Object.entries(w)) {
+      const view = this.views.get(name);
+      if (!view) {
+        throw new TypeError(`setWeights: unknown weight "${name}"; this ${this.kind} has ${[...this.views.keys()].join(', ')}`);
+      }
+      if (!(value instanceof Float32Array)) {
+        throw new TypeError(`setWeights: ${name} must be a Float32Array, got ${value === null ? 'null' : typeof value}`);
+      }
+      if (value.length !== view.param.length) {
+        throw new RangeError(
+          `setWeights: ${name} has ${value.length} values, expected ${view.param.length} (shape [${view.spec.shape}])`,
+        );
+      }
+    }
+    for (const [name, value] of Object.entries(w)) this.views.get(name)!.param.set(value as Float32Array);
+  }
+
+  /** Non-trainable state (batch norm's running averages), by layer index and name. */
+  getState(): Record<string, Float32Array> {
+    const out: Record<string, Float32Array> = {};
+    this.layers.forEach((layer, i) => {
+      for (const [k, v] of Object.entries(layer.state())) out[`layer${i}.${k}`] = v;
+    });
+    return out;
+  }
+
+  setState(state: Record<string, Float32Array>): void {
+    const own = this.getState();
+    for (const [k, v] of Object.entries(state)) {
+      if (!own[k] || own[k].length !== v.length) throw new RangeError(`setState: unexpected state "${k}"`);
+    }
+    for (const [k, v] of Object.entries(state)) own[k].set(v);
+  }
+
+  /** Forward pass; returns the logits (n * classes) held in the last layer's workspace. */
+  protected forward(x: Float32Array, n: number, mode: Mode): Float32Array {
+    let h = x;
+    for (const layer of this.layers) h = layer.forward(h, n, mode);
+    return h;
+  }
+
+  /**
+   * One training-mode forward and backward pass on a batch (x: exactly n rows, labels: n). Zeroes
+   * and fills `grads` (including l2 * W); returns the loss (including the L2 term) and hit count.
+   * Arguments are trusted: the public methods validate first.
+   */
+  trainBatch(x: Float32Array, labels: Int32Array, n: number): BatchResult {
+    const C = this.classes;
+    this.grads.fill(0);
+    const logits = this.forward(x, n, TRAINING);
+    const p = this.probs.get(n * C);
+    const [ce, correct] = native.softmaxCEForward(logits, labels, p, n, C);
+    let dy: Float32Array | null = this.dlogits.zeroed(n * C);
+    native.softmaxCEBackward(p, labels, dy, n, C, 1 / n);
+    for (let i = this.layers.length - 1; i >= 0 && dy; i--) dy = this.layers[i].backward(dy, n, i > 0);
+    let loss = ce;
+    if (this.l2 > 0) {
+      for (const { param, grad, spec } of this.views.values()) {
+        if (!spec.decay) continue;
+        loss += (this.l2 / 2) * native.sumSquares(param);
+        native.axpy(this.l2, param, grad);
+      }
+    }
+    return { loss, correct };
+  }
+
+  /** Evaluation-mode loss sum and hits over rows [start, end) of x, in one pass. */
+  evalRange(x: Float32Array, labels: Int32Array, start: number, end: number): { lossSum: number; correct: number } {
+    const n = end - start;
+    const xs = x.subarray(start * this.inputSize, end * this.inputSize);
+    const logits = this.forward(xs, n, this.evalMode);
+    const [ce, correct] = native.softmaxCEForward(logits, labels.subarray(start, end), this.probs.get(n * this.classes), n, this.classes);
+    return { lossSum: ce * n, correct };
+  }
+
+  /** Mean cross-entropy and gradients of every named weight on a batch, in training mode. */
+  lossAndGradients(x: Float32Array, labels: ArrayLike<number>): { loss: number; grads: Weights } {
+    const n = check.rows('x', x, this.inputSize);
+    const y = check.labels('labels', labels, n, this.classes);
+    const { loss } = this.trainBatch(x, y, n);
+    const grads = Object.fromEntries([...this.views].map(([k, v]) => [k, v.grad.slice()]));
+    return { loss, grads };
+  }
+
+  /** Softmax probabilities, n * classes, computed in evaluation mode in chunks of batchSize rows. */
+  predict(x: Float32Array, batchSize = 1000): Float32Array {
+    const n = check.rows('x', x, this.inputSize);
+    check.integer('batchSize', batchSize, 1);
+    const out = new Float32Array(n * this.classes);
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const logits = this.forward(x.subarray(start * this.inputSize, end * this.inputSize), end - start, this.evalMode);
+      native.softmaxForward(logits, out.subarray(start * this.classes, end * this.classes), end - start, this.classes);
+    }
+    return out;
+  }
+
+  /** Mean cross-entropy (without the L2 term) and accuracy in evaluation mode. */
+  evaluate(x: Float32Array, labels: ArrayLike<number>, batchSize = 1000): Metrics {
+    const n = check.rows('x', x, this.inputSize);
+    const y = check.labels('labels', labels, n, this.classes);
+    check.integer('batchSize', batchSize, 1);
+    let lossSum = 0;
+    let correct = 0;
+    for (let start = 0; start < n; start += batchSize) {
+      const r = this.evalRange(x, y, start, Math.min(n, start + batchSize));
+      lossSum += r.lossSum;
+      correct += r.correct;
+    }
+    return { loss: lossSum / n, accuracy: correct / n };
+  }
+
+  /** Gathers rows idx of x into a batch workspace (shuffled minibatches without copying all of x). */
+  gatherBatch(x: Float32Array, idx: Int32Array): Float32Array {
+    const xb = this.xBatch.get(idx.length * this.inputSize);
+    native.gatherRows(x, idx, xb, this.inputSize);
+    return xb;
+  }
+
+  /** Number of trainable values. */
+  get parameterCount(): number {
+    return this.params.length;
+  }
+}
+
+function size(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}

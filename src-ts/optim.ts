@@ -1,0 +1,92 @@
+// Optimizers update the whole flat parameter buffer in one native call.
+import { native } from './native';
+import * as check from './validate';
+
+export interface Optimizer {
+  readonly name: 'momentum' | 'adam';
+  /** Hyperparameters, as normalized. */
+  readonly config: Readonly<Record<string, number>>;
+  /** Applies one update of params (in place) from grads. */
+  step(params: Float32Array, grads: Float32Array): void;
+  /** The optimizer's state buffers and step count (for checkpoints). */
+  getState(): { step: number; buffers: Record<string, Float32Array> };
+  setState(state: { step: number; buffers: Record<string, Float32Array> }): void;
+}
+
+export interface MomentumOptions {
+  /** Learning rate (default 0.01). */
+  lr?: number;
+  /** Momentum (default 0.9). */
+  gamma?: number;
+  /** Initial velocity (default 1e-5, as the seed). */
+  v0?: number;
+}
+
+/** The seed's momentum: v = gamma * v + lr * dL/dW; W -= v, with v starting at 1e-5. */
+export function momentum(options: MomentumOptions = {}): Optimizer {
+  const o = check.object('momentum options', options);
+  check.knownKeys('momentum options', o, ['lr', 'gamma', 'v0']);
+  const lr = check.finite('lr', o.lr ?? 0.01, { min: 0, minExclusive: true });
+  const gamma = check.finite('gamma', o.gamma ?? 0.9, { min: 0, max: 1 });
+  const v0 = check.finite('v0', o.v0 ?? 1e-5);
+  let v: Float32Array | null = null;
+  let steps = 0;
+  return {
+    name: 'momentum',
+    config: Object.freeze({ lr, gamma, v0 }),
+    step(params, grads) {
+      if (!v || v.length !== params.length) v = new Float32Array(params.length).fill(v0);
+      native.momentumUpdate(params, grads, v, lr, gamma);
+      steps++;
+    },
+    getState: () => ({ step: steps, buffers: v ? { v } : ({} as Record<string, Float32Array>) }),
+    setState(state) {
+      steps = state.step;
+      v = state.buffers.v ? state.buffers.v.slice() : null;
+    },
+  };
+}
+
+export interface AdamOptions {
+  /** Learning rate (default 1e-4, the seed's). */
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+}
+
+/** Adam (TensorFlow's formulation, the seed's optimizer). */
+export function adam(options: AdamOptions = {}): Optimizer {
+  const o = check.object('adam options', options);
+  check.knownKeys('adam options', o, ['lr', 'beta1', 'beta2', 'eps']);
+  const lr = check.finite('lr', o.lr ?? 1e-4, { min: 0, minExclusive: true });
+  const beta1 = check.finite('beta1', o.beta1 ?? 0.9, { min: 0, max: 1 });
+  const beta2 = check.finite('beta2', o.beta2 ?? 0.999, { min: 0, max: 1 });
+  const eps = check.finite('eps', o.eps ?? 1e-8, { min: 0 });
+  if (beta1 === 1 || beta2 === 1) throw new RangeError('adam: beta1 and beta2 must be < 1');
+  let m: Float32Array | null = null;
+  let v: Float32Array | null = null;
+  let t = 0;
+  return {
+    name: 'adam',
+    config: Object.freeze({ lr, beta1, beta2, eps }),
+    step(params, grads) {
+      if (!m || !v || m.length !== params.length) {
+        m = new Float32Array(params.length);
+        v = new Float32Array(params.length);
+      }
+      t++;
+      native.adamUpdate(params, grads, m, v, lr, beta1, beta2, eps, t);
+    },
+    getState: () => ({ step: t, buffers: m && v ? { m, v } : ({} as Record<string, Float32Array>) }),
+    setState(state) {
+      t = state.step;
+      m = state.buffers.m ? state.buffers.m.slice() : null;
+      v = state.buffers.v ? state.buffers.v.slice() : null;
+    },
+  };
+}
+
+export function isOptimizer(v: unknown): v is Optimizer {
+  return !!v && typeof (v as Optimizer).step === 'function' && typeof (v as Optimizer).getState === 'function';
+}

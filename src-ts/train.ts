@@ -1,0 +1,264 @@
+// The training loop: seeded shuffling, minibatches, per-epoch metrics, early stopping, callbacks.
+// Kernels run synchronously per batch; the loop yields to the event loop between batches.
+import { native } from './native';
+import { Metrics, Network } from './network';
+import { adam, isOptimizer, momentum, Optimizer } from './optim';
+import { MT19937 } from './random';
+import * as check from './validate';
+
+export interface Dataset {
+  /** Samples, row-major: n * model.inputSize values. */
+  x: Float32Array;
+  /** Class index per sample. */
+  y: ArrayLike<number>;
+}
+
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Wall time of the epoch's training pass (evaluation excluded). */
+  seconds: number;
+  /** Mean of the minibatch losses and accuracies seen during the epoch (or a full evaluation pass
+   * with `evaluateTrain`). */
+  train: Metrics;
+  valid?: Metrics;
+  test?: Metrics;
+}
+
+export type Monitor = 'valid.loss' | 'valid.accuracy' | 'train.loss' | 'train.accuracy';
+
+export interface EarlyStoppingOptions {
+  /** Epochs without improvement before stopping. */
+  patience: number;
+  /** What to watch (default 'valid.loss' when validation data is given, else 'train.loss'). */
+  monitor?: Monitor;
+  /** Smallest change that counts as an improvement (default 0). */
+  minDelta?: number;
+  /** Put back the best epoch's weights when training ends (default true). */
+  restoreBest?: boolean;
+}
+
+export interface BatchInfo {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+}
+
+export interface TrainOptions {
+  epochs: number;
+  /** Minibatch size (default 100 for an MLP, 32 for a CNN, the seed's). */
+  batchSize?: number;
+  /** Default: momentum({ lr: 0.01, gamma: 0.9 }) for an MLP, adam({ lr: 1e-4 }) for a CNN. */
+  optimizer?: Optimizer;
+  validation?: Dataset;
+  test?: Dataset;
+  /** Seed of the per-epoch shuffle (default: the model's seed). */
+  seed?: number;
+  /** Shuffle the training set every epoch (default true). */
+  shuffle?: boolean;
+  earlyStopping?: EarlyStoppingOptions;
+  /** Called after every epoch; returning false (or a Promise of false) stops training. */
+  onEpoch?: (record: EpochRecord, model: Network) => unknown;
+  /** Called after every batch (keep it cheap). */
+  onBatch?: (info: BatchInfo) => void;
+  /** Stops training after the current batch when aborted; the history so far is returned. */
+  signal?: AbortSignal;
+  /** Evaluate the whole training set at the end of each epoch instead of averaging batch metrics. */
+  evaluateTrain?: boolean;
+  /** Rows per evaluation pass (default 1000). */
+  evalBatchSize?: number;
+  /** BLAS threads (default: as configured, normally the number of cores). */
+  threads?: number;
+}
+
+export type StopReason = 'completed' | 'early-stopping' | 'callback' | 'aborted';
+
+export interface History {
+  epochs: EpochRecord[];
+  /** The epoch with the best monitored value (1-based), or the last epoch without a monitor. */
+  bestEpoch: number;
+  stopReason: StopReason;
+}
+
+const TRAIN_KEYS = ['epochs', 'batchSize', 'optimizer', 'validation', 'test', 'seed', 'shuffle', 'earlyStopping',
+  'onEpoch', 'onBatch', 'signal', 'evaluateTrain', 'evalBatchSize', 'threads'];
+
+/** Yields to the event loop when the current slice of work has run longer than this. */
+const SLICE_MS = 15;
+
+interface CheckedSet {
+  x: Float32Array;
+  y: Int32Array;
+  n: number;
+}
+
+function checkSet(name: string, v: unknown, model: Network): CheckedSet {
+  const d = check.object(name, v);
+  const n = check.rows(`${name}.x`, d.x, model.inputSize);
+  const y = check.labels(`${name}.y`, d.y, n, model.classes);
+  return { x: d.x as Float32Array, y, n };
+}
+
+class Slicer {
+  private last = performance.now();
+  async maybeYield(): Promise<void> {
+    if (performance.now() - this.last < SLICE_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    this.last = performance.now();
+  }
+}
+
+async function evaluateSet(model: Network, set: CheckedSet, batch: number, slicer: Slicer): Promise<Metrics> {
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < set.n; start += batch) {
+    const r = model.evalRange(set.x, set.y, start, Math.min(set.n, start + batch));
+    lossSum += r.lossSum;
+    correct += r.correct;
+    await slicer.maybeYield();
+  }
+  return { loss: lossSum / set.n, accuracy: correct / set.n };
+}
+
+function monitorValue(r: EpochRecord, monitor: Monitor): number {
+  const [set, key] = monitor.split('.') as ['valid' | 'train', 'loss' | 'accuracy'];
+  const m = r[set];
+  if (!m) throw new Error(`earlyStopping.monitor is "${monitor}" but no validation data was given`);
+  return key === 'loss' ? m.loss : -m.accuracy;
+}
+
+/** Trains model on data; resolves with the per-epoch history. */
+export async function train(model: Network, data: Dataset, options: TrainOptions): Promise<History> {
+  if (!(model instanceof Network)) throw new TypeError('train: model must be a model made by mlp() or cnn()');
+  const o = check.object('train options', options);
+  check.knownKeys('train options', o, TRAIN_KEYS);
+  const epochs = check.integer('epochs', o.epochs, 1, 1e6);
+  const batchSize = check.integer('batchSize', o.batchSize ?? (model.kind === 'cnn' ? 32 : 100), 1, 1 << 20);
+  const evalBatch = check.integer('evalBatchSize', o.evalBatchSize ?? 1000, 1, 1 << 20);
+  if (o.optimizer !== undefined && !isOptimizer(o.optimizer)) {
+    throw new TypeError('optimizer must be made by momentum() or adam()');
+  }
+  const optimizer = (o.optimizer as Optimizer | undefined) ?? (model.kind === 'cnn' ? adam() : momentum());
+  const trainSet = checkSet('data', data, model);
+  const valid = o.validation === undefined ? undefined : checkSet('validation', o.validation, model);
+  const test = o.test === undefined ? undefined : checkSet('test', o.test, model);
+  const seed = check.integer('seed', o.seed ?? (model.options.seed as number), 0, 2 ** 32 - 1);
+  const shuffle = o.shuffle ?? true;
+  for (const fn of ['onEpoch', 'onBatch'] as const) {
+    if (o[fn] !== undefined && typeof o[fn] !== 'function') throw new TypeError(`${fn} must be a function`);
+  }
+  const signal = o.signal as AbortSignal | undefined;
+  if (o.threads !== undefined) native.setThreads(check.integer('threads', o.threads, 1, 256));
+
+  let stopping: Required<EarlyStoppingOptions> | undefined;
+  if (o.earlyStopping !== undefined) {
+    const es = check.object('earlyStopping', o.earlyStopping);
+    check.knownKeys('earlyStopping', es, ['patience', 'monitor', 'minDelta', 'restoreBest']);
+    stopping = {
+      patience: check.integer('earlyStopping.patience', es.patience, 0, 1e6),
+      monitor: check.oneOf('earlyStopping.monitor', es.monitor ?? (valid ? 'valid.loss' : 'train.loss'),
+        ['valid.loss', 'valid.accuracy', 'train.loss', 'train.accuracy'] as const),
+      minDelta: check.finite('earlyStopping.minDelta', es.minDelta ?? 0, { min: 0 }),
+      restoreBest: es.restoreBest === undefined ? true : Boolean(es.restoreBest),
+    };
+    if (stopping.monitor.startsWith('valid') && !valid) {
+      throw new TypeError(`earlyStopping.monitor "${stopping.monitor}" needs validation data`);
+    }
+  }
+  const monitor: Monitor = stopping?.monitor ?? (valid ? 'valid.loss' : 'train.loss');
+
+  const rng = new MT19937(seed);
+  const order = new Int32Array(trainSet.n);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  const labelBatch = new Int32Array(batchSize);
+  const batches = Math.ceil(trainSet.n / batchSize);
+  const slicer = new Slicer();
+  const history: History = { epochs: [], bestEpoch: 0, stopReason: 'completed' };
+  let best = Infinity;
+  let sinceBest = 0;
+  let bestWeights: { params: Float32Array; state: Record<string, Float32Array> } | null = null;
+
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    if (shuffle) rng.shuffle(order);
+    const t0 = performance.now();
+    let lossSum = 0;
+    let correct = 0;
+    let aborted = false;
+    for (let b = 0; b < batches; b++) {
+      const start = b * batchSize;
+      const idx = order.subarray(start, Math.min(trainSet.n, start + batchSize));
+      const n = idx.length;
+      const yb = labelBatch.subarray(0, n);
+      for (let i = 0; i < n; i++) yb[i] = trainSet.y[idx[i]];
+      const xb = model.gatherBatch(trainSet.x, idx);
+      const r = model.trainBatch(xb, yb, n);
+      if (!Number.isFinite(r.loss)) {
+        throw new Error(
+          `train: the loss became ${r.loss} at epoch ${epoch}, batch ${b + 1} of ${batches}; training diverged ` +
+            '(lower the learning rate, or check the inputs for NaN/Inf)',
+        );
+      }
+      optimizer.step(model.params, model.grads);
+      lossSum += r.loss * n;
+      correct += r.correct;
+      (o.onBatch as TrainOptions['onBatch'])?.({ epoch, batch: b + 1, batches, loss: r.loss });
+      if (signal?.aborted) {
+        aborted = true;
+        break;
+      }
+      await slicer.maybeYield();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    if (aborted) {
+      // A partial epoch is not recorded: its metrics would not be comparable with the others.
+      history.stopReason = 'aborted';
+      break;
+    }
+    const record: EpochRecord = {
+      epoch,
+      seconds,
+      train: o.evaluateTrain
+        ? await evaluateSet(model, trainSet, evalBatch, slicer)
+        : { loss: lossSum / trainSet.n, accuracy: correct / trainSet.n },
+    };
+    if (valid) record.valid = await evaluateSet(model, valid, evalBatch, slicer);
+    if (test) record.test = await evaluateSet(model, test, evalBatch, slicer);
+    history.epochs.push(record);
+
+    const value = monitorValue(record, monitor);
+    if (value < best - (stopping?.minDelta ?? 0)) {
+      best = value;
+      sinceBest = 0;
+      history.bestEpoch = epoch;
+      if (stopping?.restoreBest) bestWeights = { params: model.params.slice(), state: cloneState(model) };
+    } else {
+      sinceBest++;
+    }
+    if (o.onEpoch) {
+      const verdict = await (o.onEpoch as (r: EpochRecord, m: Network) => unknown)(record, model);
+      if (verdict === false) {
+        history.stopReason = 'callback';
+        break;
+      }
+    }
+    if (stopping && sinceBest > stopping.patience) {
+      history.stopReason = 'early-stopping';
+      break;
+    }
+    if (signal?.aborted) {
+      history.stopReason = 'aborted';
+      break;
+    }
+  }
+  if (history.bestEpoch === 0 && history.epochs.length) history.bestEpoch = history.epochs.length;
+  if (stopping?.restoreBest && bestWeights && history.bestEpoch !== history.epochs.length) {
+    model.params.set(bestWeights.params);
+    model.setState(bestWeights.state);
+  }
+  return history;
+}
+
+function cloneState(model: Network): Record<string, Float32Array> {
+  return Object.fromEntries(Object.entries(model.getState()).map(([k, v]) => [k, v.slice()]));
+}

@@ -1,0 +1,68 @@
+'use strict';
+const assert = require('assert');
+const { native } = require('../lib/native');
+const { rand, maxRelErr, relNormErr } = require('./helpers/util');
+
+describe('dense kernels against their naive references', () => {
+  for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]]) {
+    it(`gemm transA=${tA} transB=${tB} at odd sizes`, () => {
+      const [M, N, K] = [37, 13, 29];
+      const A = rand(M * K, 1);
+      const B = rand(K * N, 2);
+      const C1 = rand(M * N, 3);
+      const C2 = C1.slice();
+      native.gemm(tA, tB, M, N, K, 0.5, A, B, 0.25, C1);
+      native.gemmReference(tA, tB, M, N, K, 0.5, A, B, 0.25, C2);
+      assert.ok(relNormErr(C1, C2) < 1e-6, `relative error ${relNormErr(C1, C2)}`);
+    });
+  }
+
+  for (const [N, I, O, relu] of [[1, 784, 13, true], [37, 50, 10, false], [100, 784, 1000, true]]) {
+    it(`denseForward/denseBackward N=${N} I=${I} O=${O} relu=${relu}`, () => {
+      const x = rand(N * I, 4);
+      const W = rand(I * O, 5);
+      const b = rand(O, 6);
+      const y1 = new Float32Array(N * O);
+      const y2 = new Float32Array(N * O);
+      native.denseForward(x, W, b, y1, N, I, O, relu);
+      native.denseForwardReference(x, W, b, y2, N, I, O, relu);
+      assert.ok(relNormErr(y1, y2) < 1e-6, `relative error ${relNormErr(y1, y2)}`);
+      if (relu) assert.ok(y1.every((v) => v >= 0));
+      const dy = rand(N * O, 7);
+      const g1 = [new Float32Array(I * O).fill(1), new Float32Array(O).fill(1), new Float32Array(N * I).fill(1)];
+      const g2 = g1.map((g) => g.slice());
+      native.denseBackward(x, W, dy, ...g1, N, I, O);
+      native.denseBackwardReference(x, W, dy, ...g2, N, I, O);
+      for (let i = 0; i < 3; i++) assert.ok(relNormErr(g1[i], g2[i]) < 1e-6, `gradient ${i}: ${relNormErr(g1[i], g2[i])}`);
+      // Accumulation: the gradients started at 1, so they are not simply overwritten.
+      const fresh = [new Float32Array(I * O), new Float32Array(O), new Float32Array(N * I)];
+      native.denseBackward(x, W, dy, ...fresh, N, I, O);
+      assert.ok(Math.abs(g1[1][0] - fresh[1][0] - 1) < 1e-5);
+    });
+  }
+
+  it('softmaxCEForward matches the reference, including huge logits', () => {
+    const [N, C] = [37, 10];
+    const z = rand(N * C, 8).map((v) => v * 50);
+    z[3] = 1e30;
+    const labels = Int32Array.from({ length: N }, (_, i) => (i * 7) % C);
+    const p1 = new Float32Array(N * C);
+    const p2 = new Float32Array(N * C);
+    const [l1, c1] = native.softmaxCEForward(z, labels, p1, N, C);
+    const [l2, c2] = native.softmaxCEForwardReference(z, labels, p2, N, C);
+    assert.ok(Number.isFinite(l1));
+    assert.ok(Math.abs(l1 - l2) / Math.abs(l2) < 1e-5, `${l1} vs ${l2}`);
+    assert.strictEqual(c1, c2);
+    assert.ok(maxRelErr(p1, p2) < 1e-5);
+  });
+
+  it('rejects wrong types and too-small buffers without touching memory', () => {
+    const x = new Float32Array(6);
+    assert.throws(() => native.denseForward([1, 2], x, null, x, 1, 2, 3, false), TypeError);
+    assert.throws(() => native.denseForward(x, x, null, x, 10, 2, 3, false), RangeError);
+    assert.throws(() => native.denseForward(x, x, null, x, 1.5, 2, 3, false), RangeError);
+    assert.throws(() => native.softmaxCEForward(x, Int32Array.of(0, 7), x, 2, 3), /outside \[0, 3\)/);
+    assert.throws(() => native.gatherRows(x, Int32Array.of(3), x, 2), RangeError);
+    assert.throws(() => native.denseForward(x), TypeError);
+  });
+});

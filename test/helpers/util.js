@@ -1,0 +1,37 @@
+'use strict';
+// Small numeric helpers shared by the tests.
+
+/** Deterministic uniform values in [-1, 1) (a tiny LCG: reproducible, independent of the package). */
+function rand(n, seed = 1) {
+  const out = new Float32Array(n);
+  let s = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Largest |a - b| / max(|b|, floor) over the elements (floor keeps near-zero entries meaningful). */
+function maxRelErr(a, b, floor = 1e-3) {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) {
+    const e = Math.abs(a[i] - b[i]) / Math.max(Math.abs(b[i]), floor);
+    if (!(e <= worst)) worst = e; // also catches NaN
+  }
+  return worst;
+}
+
+/** Relative error of whole tensors: ||a - b|| / ||b||. */
+function relNormErr(a, b) {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num += (a[i] - b[i]) ** 2;
+    den += b[i] ** 2;
+  }
+  return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
+}
+
+module.exports = { rand, maxRelErr, relNormErr };
