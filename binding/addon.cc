@@ -6,6 +6,8 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   gn::glue::InitActivations(env, exports);
   gn::glue::InitOptim(env, exports);
   gn::glue::InitInfo(env, exports);
+  gn::glue::InitConv(env, exports);
+  gn::glue::InitNorm(env, exports);
   return exports;
 }
 

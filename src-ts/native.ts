@@ -32,6 +32,36 @@ export interface NativeAddon {
   buildInfo(): { sourceHash: string; blasCore: string; blasConfig: string; simd: string; threads: number;
     napiVersion: number; sanitizers: boolean };
   setThreads(n: number): void;
+  // Convolution (NHWC x, HWIO W) as im2col + sgemm. dims = [N, H, W, C, KH, KW, F, strideH, strideW,
+  // padTop, padLeft, OH, OW] with TF-style padding; col holds >= N*OH*OW*KH*KW*C floats and must not
+  // overlap the other arrays. Backward recomputes im2col(x) into col and accumulates the gradients.
+  conv2dForward(x: Float32Array, W: Float32Array, b: Float32Array | null, y: Float32Array,
+    col: Float32Array, dims: Int32Array, relu: boolean): void;
+  conv2dBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null,
+    db: Float32Array | null, dx: Float32Array | null, col: Float32Array, dims: Int32Array): void;
+  conv2dForwardReference: NativeAddon['conv2dForward'];
+  conv2dBackwardReference: NativeAddon['conv2dBackward'];
+  // Max pooling over VALID windows. dims = [N, H, W, C, PH, PW, SH, SW, OH, OW]; argmax holds flat
+  // indices into x (first maximum of each window). Backward: dx[argmax[i]] += dy[i], i < dy.length.
+  maxPoolForward(x: Float32Array, y: Float32Array, argmax: Int32Array, dims: Int32Array): void;
+  maxPoolForwardReference: NativeAddon['maxPoolForward'];
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+  // Batch norm (no scale/shift) of each column of an (R, K) row-major matrix over its R rows; y may
+  // be x; eps > 0. Backward accumulates into dx.
+  batchNormForward(x: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array,
+    R: number, K: number, eps: number): void;
+  batchNormBackward(y: Float32Array, invStd: Float32Array, dy: Float32Array, dx: Float32Array,
+    R: number, K: number): void;
+  batchNormInference(x: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array,
+    R: number, K: number, eps: number): void;
+  batchNormForwardReference: NativeAddon['batchNormForward'];
+  batchNormBackwardReference: NativeAddon['batchNormBackward'];
+  batchNormInferenceReference: NativeAddon['batchNormInference'];
+  // Inverted dropout over x.length elements; the mask is a function of (seed, counter, index) only.
+  // keepProb in (0, 1]; seedLo/seedHi are 32-bit halves of the seed; counter an integer in [0, 2^53].
+  dropoutForward(x: Float32Array, y: Float32Array, mask: Float32Array, keepProb: number,
+    seedLo: number, seedHi: number, counter: number): void;
+  dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array): void;
   [name: string]: unknown;
 }
 

@@ -93,5 +93,7 @@ void InitDense(Napi::Env env, Napi::Object exports);
 void InitActivations(Napi::Env env, Napi::Object exports);
 void InitOptim(Napi::Env env, Napi::Object exports);
 void InitInfo(Napi::Env env, Napi::Object exports);
+void InitConv(Napi::Env env, Napi::Object exports);
+void InitNorm(Napi::Env env, Napi::Object exports);
 
 }  // namespace gn::glue

@@ -1,0 +1,193 @@
+// Glue for max pooling, batch normalization and dropout: validates sizes (and, for pooling's
+// backward, every index), then calls the kernels on the arrays' own memory.
+#include <cstdint>
+
+#include "glue/common.h"
+#include "kernels/batchnorm.h"
+#include "kernels/dropout.h"
+#include "kernels/pool.h"
+
+namespace gn::glue {
+namespace {
+
+// ---- Max pooling ------------------------------------------------------------------------------
+
+// dims = [N, H, W, C, PH, PW, SH, SW, OH, OW], VALID windows.
+PoolShape poolDims(Napi::Env env, const I32& d, const char* fn) {
+  if (d.length != 10)
+    throwRange(env, std::string(fn) + ": dims must hold 10 values [N,H,W,C,PH,PW,SH,SW,OH,OW], got " +
+                        std::to_string(d.length));
+  static const char* names[10] = {"N", "H", "W", "C", "PH", "PW", "SH", "SW", "OH", "OW"};
+  for (int i = 0; i < 10; i++)
+    if (d.data[i] < 1)
+      throwRange(env, std::string(fn) + ": dims " + names[i] + " = " + std::to_string(d.data[i]) +
+                          " must be at least 1");
+  const int32_t* v = d.data;
+  PoolShape s{v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]};
+  if (s.PH > s.H || s.PW > s.W)
+    throwRange(env, std::string(fn) + ": the pooling window is larger than the image");
+  if ((s.H - s.PH) / s.SH + 1 != s.OH || (s.W - s.PW) / s.SW + 1 != s.OW)
+    throwRange(env, std::string(fn) + ": output " + std::to_string(s.OH) + "x" + std::to_string(s.OW) +
+                        " should be " + std::to_string((s.H - s.PH) / s.SH + 1) + "x" +
+                        std::to_string((s.W - s.PW) / s.SW + 1) + " for VALID windows");
+  // argmax holds flat int32 indices into x, so x must have fewer than 2^31 elements.
+  const double xLen = (double)s.N * s.H * s.W * s.C;
+  if (xLen > 2147483647.0) throwRange(env, std::string(fn) + ": x must have fewer than 2^31 elements");
+  return s;
+}
+
+// maxPoolForward(x, y, argmax, dims)
+template <bool Naive>
+Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
+  const char* fn = Naive ? "maxPoolForwardReference" : "maxPoolForward";
+  requireArgs(info, 4, fn);
+  auto env = info.Env();
+  F32 x = f32Arg(info, 0, "x"), y = f32Arg(info, 1, "y");
+  I32 argmax = i32Arg(info, 2, "argmax"), dims = i32Arg(info, 3, "dims");
+  PoolShape s = poolDims(env, dims, fn);
+  const size_t outLen = (size_t)s.N * s.OH * s.OW * s.C;  // <= x's size < 2^31
+  requireSize(env, x.length, (size_t)s.N * s.H * s.W, s.C, "x");
+  requireSize(env, y.length, outLen, 1, "y");
+  requireSize(env, argmax.length, outLen, 1, "argmax");
+  (Naive ? max_pool_forward_naive : max_pool_forward)(x.data, y.data, argmax.data, s);
+  return env.Undefined();
+}
+
+// maxPoolBackward(dy, argmax, dx): dx[argmax[i]] += dy[i] for i < dy.length.
+Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 3, "maxPoolBackward");
+  auto env = info.Env();
+  F32 dy = f32Arg(info, 0, "dy");
+  I32 argmax = i32Arg(info, 1, "argmax");
+  F32 dx = f32Arg(info, 2, "dx");
+  requireSize(env, argmax.length, dy.length, 1, "argmax");
+  for (size_t i = 0; i < dy.length; i++)
+    if (argmax.data[i] < 0 || (size_t)argmax.data[i] >= dx.length)
+      throwRange(env, "maxPoolBackward: argmax[" + std::to_string(i) + "] = " +
+                          std::to_string(argmax.data[i]) + " is outside dx (length " +
+                          std::to_string(dx.length) + ")");
+  max_pool_backward(dy.data, argmax.data, dx.data, dy.length);
+  return env.Undefined();
+}
+
+// ---- Batch normalization ----------------------------------------------------------------------
+
+void requireRows(Napi::Env env, int R) {
+  if (R < 1) throwRange(env, "R (rows to normalize over) must be at least 1");
+}
+
+float epsArg(const Napi::CallbackInfo& info, size_t i) {
+  const double eps = numArg(info, i, "eps");
+  if (!(eps > 0)) throwRange(info.Env(), "eps must be positive");
+  return (float)eps;
+}
+
+// batchNormForward(x, y, mean, invStd, R, K, eps): y may be x.
+template <bool Naive>
+Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 7, "batchNormForward");
+  auto env = info.Env();
+  F32 x = f32Arg(info, 0, "x"), y = f32Arg(info, 1, "y"), mean = f32Arg(info, 2, "mean"),
+      invStd = f32Arg(info, 3, "invStd");
+  int R = dimArg(info, 4, "R"), K = dimArg(info, 5, "K");
+  float eps = epsArg(info, 6);
+  requireRows(env, R);
+  requireSize(env, x.length, R, K, "x");
+  requireSize(env, y.length, R, K, "y");
+  requireSize(env, mean.length, 1, K, "mean");
+  requireSize(env, invStd.length, 1, K, "invStd");
+  (Naive ? batchnorm_forward_naive : batchnorm_forward)(x.data, y.data, mean.data, invStd.data, R, K, eps);
+  return env.Undefined();
+}
+
+// batchNormBackward(y, invStd, dy, dx, R, K): accumulates into dx.
+template <bool Naive>
+Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 6, "batchNormBackward");
+  auto env = info.Env();
+  F32 y = f32Arg(info, 0, "y"), invStd = f32Arg(info, 1, "invStd"), dy = f32Arg(info, 2, "dy"),
+      dx = f32Arg(info, 3, "dx");
+  int R = dimArg(info, 4, "R"), K = dimArg(info, 5, "K");
+  requireRows(env, R);
+  requireSize(env, y.length, R, K, "y");
+  requireSize(env, invStd.length, 1, K, "invStd");
+  requireSize(env, dy.length, R, K, "dy");
+  requireSize(env, dx.length, R, K, "dx");
+  (Naive ? batchnorm_backward_naive : batchnorm_backward)(y.data, invStd.data, dy.data, dx.data, R, K);
+  return env.Undefined();
+}
+
+// batchNormInference(x, y, mean, variance, R, K, eps): y may be x.
+template <bool Naive>
+Napi::Value BatchNormInference(const Napi::CallbackInfo& info) {
+  requireArgs(info, 7, "batchNormInference");
+  auto env = info.Env();
+  F32 x = f32Arg(info, 0, "x"), y = f32Arg(info, 1, "y"), mean = f32Arg(info, 2, "mean"),
+      variance = f32Arg(info, 3, "variance");
+  int R = dimArg(info, 4, "R"), K = dimArg(info, 5, "K");
+  float eps = epsArg(info, 6);
+  requireSize(env, x.length, R, K, "x");
+  requireSize(env, y.length, R, K, "y");
+  requireSize(env, mean.length, 1, K, "mean");
+  requireSize(env, variance.length, 1, K, "variance");
+  (Naive ? batchnorm_inference_naive : batchnorm_inference)(x.data, y.data, mean.data, variance.data, R, K,
+                                                            eps);
+  return env.Undefined();
+}
+
+// ---- Dropout ----------------------------------------------------------------------------------
+
+// One 32-bit half of the seed: an integer in [-2^31, 2^32), taken modulo 2^32 (so both x >>> 0
+// and x | 0 work).
+uint32_t seedHalfArg(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  const double d = numArg(info, i, name);
+  if (d < -2147483648.0 || d >= 4294967296.0 || d != (double)(int64_t)d)
+    throwRange(info.Env(), std::string(name) + " must be a 32-bit integer");
+  return (uint32_t)(int64_t)d;
+}
+
+// dropoutForward(x, y, mask, keepProb, seedLo, seedHi, counter): y may be x.
+Napi::Value DropoutForward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 7, "dropoutForward");
+  auto env = info.Env();
+  F32 x = f32Arg(info, 0, "x"), y = f32Arg(info, 1, "y"), mask = f32Arg(info, 2, "mask");
+  const double keepProb = numArg(info, 3, "keepProb");
+  if (!(keepProb > 0 && keepProb <= 1)) throwRange(env, "keepProb must be in (0, 1]");
+  const uint64_t seed = (uint64_t)seedHalfArg(info, 5, "seedHi") << 32 | seedHalfArg(info, 4, "seedLo");
+  const double counter = numArg(info, 6, "counter");
+  if (!(counter >= 0 && counter <= 9007199254740992.0) || counter != (double)(int64_t)counter)
+    throwRange(env, "counter must be an integer in [0, 2^53]");
+  requireSize(env, y.length, x.length, 1, "y");
+  requireSize(env, mask.length, x.length, 1, "mask");
+  dropout_forward(x.data, y.data, mask.data, x.length, keepProb, seed, (uint64_t)counter);
+  return env.Undefined();
+}
+
+// dropoutBackward(dy, mask, dx): dx += dy * mask over dy.length elements.
+Napi::Value DropoutBackward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 3, "dropoutBackward");
+  auto env = info.Env();
+  F32 dy = f32Arg(info, 0, "dy"), mask = f32Arg(info, 1, "mask"), dx = f32Arg(info, 2, "dx");
+  requireSize(env, mask.length, dy.length, 1, "mask");
+  requireSize(env, dx.length, dy.length, 1, "dx");
+  dropout_backward(dy.data, mask.data, dx.data, dy.length);
+  return env.Undefined();
+}
+
+}  // namespace
+
+void InitNorm(Napi::Env env, Napi::Object exports) {
+  exports["maxPoolForward"] = Napi::Function::New(env, MaxPoolForward<false>, "maxPoolForward");
+  exports["maxPoolForwardReference"] = Napi::Function::New(env, MaxPoolForward<true>);
+  exports["maxPoolBackward"] = Napi::Function::New(env, MaxPoolBackward, "maxPoolBackward");
+  exports["batchNormForward"] = Napi::Function::New(env, BatchNormForward<false>, "batchNormForward");
+  exports["batchNormBackward"] = Napi::Function::New(env, BatchNormBackward<false>, "batchNormBackward");
+  exports["batchNormInference"] = Napi::Function::New(env, BatchNormInference<false>, "batchNormInference");
+  exports["batchNormForwardReference"] = Napi::Function::New(env, BatchNormForward<true>);
+  exports["batchNormBackwardReference"] = Napi::Function::New(env, BatchNormBackward<true>);
+  exports["batchNormInferenceReference"] = Napi::Function::New(env, BatchNormInference<true>);
+  exports["dropoutForward"] = Napi::Function::New(env, DropoutForward, "dropoutForward");
+  exports["dropoutBackward"] = Napi::Function::New(env, DropoutBackward, "dropoutBackward");
+}
+
+}  // namespace gn::glue

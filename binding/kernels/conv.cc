@@ -1,0 +1,123 @@
+#include "kernels/conv.h"
+
+#include "kernels/gemm.h"
+
+namespace gn {
+
+void conv2d_forward(const float* x, const float* W, const float* b, float* y, float* col,
+                    const ConvShape& s, bool relu) {
+  const int M = (int)s.rows(), K = (int)s.taps(), F = s.F;
+  im2col(x, col, s);
+  gemm(false, false, M, F, K, 1.f, col, K, W, F, 0.f, y, F);
+  // Bias and ReLU in one pass over y.
+  for (int m = 0; m < M; m++) {
+    float* row = y + (size_t)m * F;
+    if (b)
+      for (int f = 0; f < F; f++) row[f] += b[f];
+    if (relu)
+      for (int f = 0; f < F; f++) row[f] = row[f] > 0.f ? row[f] : 0.f;
+  }
+}
+
+void conv2d_backward(const float* x, const float* W, const float* dy, float* dW, float* db, float* dx,
+                     float* col, const ConvShape& s) {
+  const int M = (int)s.rows(), K = (int)s.taps(), F = s.F;
+  if (dW) {
+    im2col(x, col, s);
+    gemm(true, false, K, F, M, 1.f, col, K, dy, F, 1.f, dW, F);
+  }
+  if (db) {
+    for (int m = 0; m < M; m++) {
+      const float* row = dy + (size_t)m * F;
+      for (int f = 0; f < F; f++) db[f] += row[f];
+    }
+  }
+  if (dx) {
+    // dcol = dy W^T reuses the workspace now that dW is done with im2col(x).
+    gemm(false, true, M, K, F, 1.f, dy, F, W, F, 0.f, col, K);
+    col2im(col, dx, s);
+  }
+}
+
+void conv2d_forward_naive(const float* x, const float* W, const float* b, float* y, float* col,
+                          const ConvShape& s, bool relu) {
+  const int C = s.C, F = s.F;
+  for (int n = 0; n < s.N; n++)
+    for (int oh = 0; oh < s.OH; oh++)
+      for (int ow = 0; ow < s.OW; ow++)
+        for (int f = 0; f < F; f++) {
+          double acc = b ? b[f] : 0.0;
+          for (int kh = 0; kh < s.KH; kh++) {
+            const int ih = oh * s.SH - s.PT + kh;
+            if (ih < 0 || ih >= s.H) continue;
+            for (int kw = 0; kw < s.KW; kw++) {
+              const int iw = ow * s.SW - s.PL + kw;
+              if (iw < 0 || iw >= s.W) continue;
+              for (int c = 0; c < C; c++)
+                acc += (double)x[(((size_t)n * s.H + ih) * s.W + iw) * C + c] *
+                       W[(((size_t)kh * s.KW + kw) * C + c) * F + f];
+            }
+          }
+          const float v = (float)acc;
+          y[(((size_t)n * s.OH + oh) * s.OW + ow) * F + f] = relu && v < 0.f ? 0.f : v;
+        }
+}
+
+void conv2d_backward_naive(const float* x, const float* W, const float* dy, float* dW, float* db,
+                           float* dx, float* col, const ConvShape& s) {
+  const int C = s.C, F = s.F;
+  auto DY = [&](int n, int oh, int ow, int f) { return (double)dy[(((size_t)n * s.OH + oh) * s.OW + ow) * F + f]; };
+  if (db)
+    for (int f = 0; f < F; f++) {
+      double acc = 0;
+      for (int n = 0; n < s.N; n++)
+        for (int oh = 0; oh < s.OH; oh++)
+          for (int ow = 0; ow < s.OW; ow++) acc += DY(n, oh, ow, f);
+      db[f] += (float)acc;
+    }
+  // dW[kh,kw,c,f] = sum over output pixels of x at the tap times dy.
+  if (dW)
+    for (int kh = 0; kh < s.KH; kh++)
+      for (int kw = 0; kw < s.KW; kw++)
+        for (int c = 0; c < C; c++)
+          for (int f = 0; f < F; f++) {
+            double acc = 0;
+            for (int n = 0; n < s.N; n++)
+              for (int oh = 0; oh < s.OH; oh++) {
+                const int ih = oh * s.SH - s.PT + kh;
+                if (ih < 0 || ih >= s.H) continue;
+                for (int ow = 0; ow < s.OW; ow++) {
+                  const int iw = ow * s.SW - s.PL + kw;
+                  if (iw < 0 || iw >= s.W) continue;
+                  acc += (double)x[(((size_t)n * s.H + ih) * s.W + iw) * C + c] * DY(n, oh, ow, f);
+                }
+              }
+            dW[(((size_t)kh * s.KW + kw) * C + c) * F + f] += (float)acc;
+          }
+  // dx gathered per input pixel (the opposite formulation to col2im's scatter): every (kh, kw)
+  // whose output position oh = (ih + PT - kh) / SH lands on the stride grid and inside the output.
+  if (dx)
+    for (int n = 0; n < s.N; n++)
+      for (int ih = 0; ih < s.H; ih++)
+        for (int iw = 0; iw < s.W; iw++)
+          for (int c = 0; c < C; c++) {
+            double acc = 0;
+            for (int kh = 0; kh < s.KH; kh++) {
+              const int th = ih + s.PT - kh;
+              if (th < 0 || th % s.SH) continue;
+              const int oh = th / s.SH;
+              if (oh >= s.OH) continue;
+              for (int kw = 0; kw < s.KW; kw++) {
+                const int tw = iw + s.PL - kw;
+                if (tw < 0 || tw % s.SW) continue;
+                const int ow = tw / s.SW;
+                if (ow >= s.OW) continue;
+                for (int f = 0; f < F; f++)
+                  acc += (double)W[(((size_t)kh * s.KW + kw) * C + c) * F + f] * DY(n, oh, ow, f);
+              }
+            }
+            dx[(((size_t)n * s.H + ih) * s.W + iw) * C + c] += (float)acc;
+          }
+}
+
+}  // namespace gn

@@ -1,0 +1,26 @@
+// 2-D convolution (NHWC images, HWIO weights) as im2col + one sgemm, forward beside backward,
+// and naive direct-loop references with the same contracts.
+#pragma once
+
+#include "kernels/im2col.h"
+
+namespace gn {
+
+// x (N,H,W,C), W (KH,KW,C,F), b (F) or null -> y (N,OH,OW,F) = conv(x, W) + b; relu applies max(0, .)
+// in the same pass. col is a workspace of s.rows() x s.taps() floats, left holding im2col(x).
+void conv2d_forward(const float* x, const float* W, const float* b, float* y, float* col,
+                    const ConvShape& s, bool relu);
+// x (N,H,W,C), W (KH,KW,C,F), dy (N,OH,OW,F). Accumulates dW (KH,KW,C,F) += col^T dy,
+// db (F) += colsum(dy), dx (N,H,W,C) += col2im(dy W^T); any of them may be null to skip it.
+// col (s.rows() x s.taps()) is scratch: im2col(x) is recomputed here (the forward's col is not
+// trusted), then overwritten with dy W^T for dx. Its contents on entry and exit are unspecified.
+void conv2d_backward(const float* x, const float* W, const float* dy, float* dW, float* db, float* dx,
+                     float* col, const ConvShape& s);
+
+// Naive references: direct loops accumulating in double, col unused.
+void conv2d_forward_naive(const float* x, const float* W, const float* b, float* y, float* col,
+                          const ConvShape& s, bool relu);
+void conv2d_backward_naive(const float* x, const float* W, const float* dy, float* dW, float* db,
+                           float* dx, float* col, const ConvShape& s);
+
+}  // namespace gn

@@ -1,0 +1,22 @@
+// Max pooling over VALID windows (NHWC), forward beside backward, and a naive reference.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace gn {
+
+// Window PH x PW, strides SH/SW, no padding: OH = (H - PH) / SH + 1, OW likewise.
+struct PoolShape {
+  int N, H, W, C, PH, PW, SH, SW, OH, OW;
+};
+
+// x (N,H,W,C) -> y (N,OH,OW,C), argmax (N,OH,OW,C) = flat index into x of each window's FIRST
+// maximum in row-major (h, then w) order, as TensorFlow. x must have fewer than 2^31 elements.
+void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape& s);
+// dy (n), argmax (n): accumulates dx[argmax[i]] += dy[i]. Indices are checked by callers.
+void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n);
+
+// Naive reference (channel-outermost window scan), same contract.
+void max_pool_forward_naive(const float* x, float* y, int32_t* argmax, const PoolShape& s);
+
+}  // namespace gn
