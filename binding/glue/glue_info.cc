@@ -16,6 +16,7 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   out["blasConfig"] = gn_blas_config();
   out["simd"] = simd_name(simd_level());
   out["threads"] = get_threads();
+  out["blasThreads"] = gn_blas_get_threads();
   out["napiVersion"] = NAPI_VERSION;
 #if defined(__SANITIZE_ADDRESS__)
   out["sanitizers"] = true;

@@ -1,13 +1,54 @@
 #include "kernels/gemm.h"
 
+#include <algorithm>
+
 #include "blas/gn_blas.h"
+#include "kernels/parallel.h"
 
 namespace gn {
+
+namespace {
+
+// Below this many multiply-adds a gemm runs on the calling thread: waking workers costs more.
+constexpr double kParallelMinMacs = 4.0e5;
+// Column or row blocks are multiples of this (OpenBLAS's kernels work in such panels).
+constexpr int kAlign = 16;
+
+}  // namespace
 
 void gemm(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
           const float* B, int ldb, float beta, float* C, int ldc) {
   if (M == 0 || N == 0) return;
-  gn_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+  const int threads = pool_threads();
+  const double macs = (double)M * N * K;
+  if (threads == 1 || macs < kParallelMinMacs) {
+    gn_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  // Cut C into blocks along its longer side, about four per thread, each at least kAlign wide.
+  const bool byCols = N >= M;
+  const int extent = byCols ? N : M;
+  int chunks = std::min(threads * 4, (extent + kAlign - 1) / kAlign);
+  if (chunks < 2) {
+    gn_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
+  int block = (extent + chunks - 1) / chunks;
+  block = (block + kAlign - 1) / kAlign * kAlign;
+  chunks = (extent + block - 1) / block;
+  parallel_for(chunks, [&](int c) {
+    const int start = c * block;
+    const int len = std::min(block, extent - start);
+    if (byCols) {
+      // C[:, start:start+len] = op(A) * op(B)[:, start:start+len]
+      const float* Bc = transB ? B + (size_t)start * ldb : B + start;
+      gn_sgemm(transA, transB, M, len, K, alpha, A, lda, Bc, ldb, beta, C + start, ldc);
+    } else {
+      // C[start:start+len, :] = op(A)[start:start+len, :] * op(B)
+      const float* Ar = transA ? A + start : A + (size_t)start * lda;
+      gn_sgemm(transA, transB, len, N, K, alpha, Ar, lda, B, ldb, beta, C + (size_t)start * ldc, ldc);
+    }
+  });
 }
 
 void gemm_naive(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
@@ -26,7 +67,7 @@ void gemm_naive(bool transA, bool transB, int M, int N, int K, float alpha, cons
   }
 }
 
-void set_threads(int n) { gn_blas_set_threads(n); }
-int get_threads() { return gn_blas_get_threads(); }
+void set_threads(int n) { set_pool_threads(n); }
+int get_threads() { return pool_threads(); }
 
 }  // namespace gn

@@ -1,0 +1,116 @@
+#include "kernels/parallel.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace gn {
+namespace {
+
+class Pool {
+ public:
+  ~Pool() { resize(1); }
+
+  void resize(int n) {
+    std::lock_guard<std::mutex> use(use_);
+    stop_workers();
+    threads_ = std::max(1, n);
+    for (int i = 1; i < threads_; i++) workers_.emplace_back([this] { work(); });
+  }
+
+  int threads() const { return threads_; }
+
+  void run(int count, const std::function<void(int)>& fn) {
+    std::unique_lock<std::mutex> use(use_, std::try_to_lock);
+    if (!use.owns_lock() || threads_ == 1 || count <= 1) {
+      for (int i = 0; i < count; i++) fn(i);
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      fn_ = &fn;
+      count_ = count;
+      next_.store(0);
+      pending_ = threads_ - 1;
+      generation_++;
+    }
+    wake_.notify_all();
+    drain();
+    std::unique_lock<std::mutex> lock(m_);
+    done_.wait(lock, [this] { return pending_ == 0; });
+    fn_ = nullptr;
+  }
+
+ private:
+  void drain() {
+    for (int i = next_.fetch_add(1); i < count_; i = next_.fetch_add(1)) (*fn_)(i);
+  }
+
+  void work() {
+    unsigned long seen = 0;
+    for (;;) {
+      {
+        std::unique_lock<std::mutex> lock(m_);
+        wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
+        if (quit_) return;
+        seen = generation_;
+      }
+      drain();
+      std::lock_guard<std::mutex> lock(m_);
+      if (--pending_ == 0) done_.notify_one();
+    }
+  }
+
+  void stop_workers() {
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      quit_ = true;
+    }
+    wake_.notify_all();
+    for (auto& t : workers_) t.join();
+    workers_.clear();
+    quit_ = false;
+  }
+
+  std::mutex use_;  // one parallel region at a time
+  std::mutex m_;
+  std::condition_variable wake_, done_;
+  std::vector<std::thread> workers_;
+  const std::function<void(int)>* fn_ = nullptr;
+  std::atomic<int> next_{0};
+  int count_ = 0;
+  int pending_ = 0;
+  unsigned long generation_ = 0;
+  bool quit_ = false;
+  int threads_ = 1;
+};
+
+int default_threads() {
+  if (const char* env = std::getenv("GEMMNET_THREADS")) {
+    int n = std::atoi(env);
+    if (n >= 1 && n <= 256) return n;
+  }
+  unsigned hc = std::thread::hardware_concurrency();
+  return hc == 0 ? 1 : (int)std::min(hc, 64u);
+}
+
+Pool& pool() {
+  static Pool* p = [] {
+    auto* created = new Pool();  // never destroyed: workers may outlive static destruction order
+    created->resize(default_threads());
+    return created;
+  }();
+  return *p;
+}
+
+}  // namespace
+
+void parallel_for(int count, const std::function<void(int)>& fn) { pool().run(count, fn); }
+void set_pool_threads(int n) { pool().resize(n); }
+int pool_threads() { return pool().threads(); }
+
+}  // namespace gn

@@ -1,0 +1,19 @@
+// gemmnet's own thread pool. OpenBLAS runs single-threaded inside each worker; work is cut into
+// more chunks than threads and handed out through an atomic counter, so a thread that the OS
+// deschedules (a shared, busy machine) simply takes fewer chunks instead of stalling the others.
+// Idle workers block on a condition variable: they never spin.
+#pragma once
+#include <functional>
+
+namespace gn {
+
+// Runs fn(i) for i in [0, count), spread over the pool; the calling thread takes part. Falls back to
+// running everything on the caller when the pool is busy with another caller (e.g. another
+// worker_thread) or has one thread.
+void parallel_for(int count, const std::function<void(int)>& fn);
+
+// Threads used by parallel_for (the caller included), at least 1.
+void set_pool_threads(int n);
+int pool_threads();
+
+}  // namespace gn
