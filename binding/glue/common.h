@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kernels/fpenv.h"
+
 namespace gn::glue {
 
 struct F32 {
@@ -86,6 +88,13 @@ inline void requireLabels(Napi::Env env, const I32& labels, int N, int C, const 
     if (labels.data[n] < 0 || labels.data[n] >= C)
       throwRange(env, std::string(name) + "[" + std::to_string(n) + "] = " +
                           std::to_string(labels.data[n]) + " is outside [0, " + std::to_string(C) + ")");
+}
+
+// Every exported function runs through this: denormals flushed while native code runs.
+template <Napi::Value (*F)(const Napi::CallbackInfo&)>
+Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  FlushDenormals flush;
+  return F(info);
 }
 
 // Each glue file registers its functions with one of these.

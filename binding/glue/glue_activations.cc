@@ -78,12 +78,12 @@ Napi::Value SoftmaxCEBackward(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitActivations(Napi::Env env, Napi::Object exports) {
-  exports["reluForward"] = Napi::Function::New(env, ReluForward, "reluForward");
-  exports["reluBackward"] = Napi::Function::New(env, ReluBackward, "reluBackward");
-  exports["softmaxForward"] = Napi::Function::New(env, SoftmaxForward, "softmaxForward");
-  exports["softmaxCEForward"] = Napi::Function::New(env, SoftmaxCEForward<false>, "softmaxCEForward");
-  exports["softmaxCEForwardReference"] = Napi::Function::New(env, SoftmaxCEForward<true>);
-  exports["softmaxCEBackward"] = Napi::Function::New(env, SoftmaxCEBackward, "softmaxCEBackward");
+  exports["reluForward"] = Napi::Function::New(env, Guarded<ReluForward>, "reluForward");
+  exports["reluBackward"] = Napi::Function::New(env, Guarded<ReluBackward>, "reluBackward");
+  exports["softmaxForward"] = Napi::Function::New(env, Guarded<SoftmaxForward>, "softmaxForward");
+  exports["softmaxCEForward"] = Napi::Function::New(env, Guarded<SoftmaxCEForward<false>>, "softmaxCEForward");
+  exports["softmaxCEForwardReference"] = Napi::Function::New(env, Guarded<SoftmaxCEForward<true>>);
+  exports["softmaxCEBackward"] = Napi::Function::New(env, Guarded<SoftmaxCEBackward>, "softmaxCEBackward");
 }
 
 }  // namespace gn::glue

@@ -140,10 +140,10 @@ Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitConv(Napi::Env env, Napi::Object exports) {
-  exports["conv2dForward"] = Napi::Function::New(env, Conv2dForward<false>, "conv2dForward");
-  exports["conv2dBackward"] = Napi::Function::New(env, Conv2dBackward<false>, "conv2dBackward");
-  exports["conv2dForwardReference"] = Napi::Function::New(env, Conv2dForward<true>);
-  exports["conv2dBackwardReference"] = Napi::Function::New(env, Conv2dBackward<true>);
+  exports["conv2dForward"] = Napi::Function::New(env, Guarded<Conv2dForward<false>>, "conv2dForward");
+  exports["conv2dBackward"] = Napi::Function::New(env, Guarded<Conv2dBackward<false>>, "conv2dBackward");
+  exports["conv2dForwardReference"] = Napi::Function::New(env, Guarded<Conv2dForward<true>>);
+  exports["conv2dBackwardReference"] = Napi::Function::New(env, Guarded<Conv2dBackward<true>>);
 }
 
 }  // namespace gn::glue

@@ -64,12 +64,12 @@ Napi::Value Gemm(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitDense(Napi::Env env, Napi::Object exports) {
-  exports["denseForward"] = Napi::Function::New(env, DenseForward<false>, "denseForward");
-  exports["denseBackward"] = Napi::Function::New(env, DenseBackward<false>, "denseBackward");
-  exports["gemm"] = Napi::Function::New(env, Gemm<false>, "gemm");
-  exports["denseForwardReference"] = Napi::Function::New(env, DenseForward<true>);
-  exports["denseBackwardReference"] = Napi::Function::New(env, DenseBackward<true>);
-  exports["gemmReference"] = Napi::Function::New(env, Gemm<true>);
+  exports["denseForward"] = Napi::Function::New(env, Guarded<DenseForward<false>>, "denseForward");
+  exports["denseBackward"] = Napi::Function::New(env, Guarded<DenseBackward<false>>, "denseBackward");
+  exports["gemm"] = Napi::Function::New(env, Guarded<Gemm<false>>, "gemm");
+  exports["denseForwardReference"] = Napi::Function::New(env, Guarded<DenseForward<true>>);
+  exports["denseBackwardReference"] = Napi::Function::New(env, Guarded<DenseBackward<true>>);
+  exports["gemmReference"] = Napi::Function::New(env, Guarded<Gemm<true>>);
 }
 
 }  // namespace gn::glue

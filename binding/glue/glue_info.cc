@@ -38,8 +38,8 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitInfo(Napi::Env env, Napi::Object exports) {
-  exports["buildInfo"] = Napi::Function::New(env, BuildInfo, "buildInfo");
-  exports["setThreads"] = Napi::Function::New(env, SetThreads, "setThreads");
+  exports["buildInfo"] = Napi::Function::New(env, Guarded<BuildInfo>, "buildInfo");
+  exports["setThreads"] = Napi::Function::New(env, Guarded<SetThreads>, "setThreads");
 }
 
 }  // namespace gn::glue

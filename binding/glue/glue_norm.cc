@@ -177,17 +177,17 @@ Napi::Value DropoutBackward(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitNorm(Napi::Env env, Napi::Object exports) {
-  exports["maxPoolForward"] = Napi::Function::New(env, MaxPoolForward<false>, "maxPoolForward");
-  exports["maxPoolForwardReference"] = Napi::Function::New(env, MaxPoolForward<true>);
-  exports["maxPoolBackward"] = Napi::Function::New(env, MaxPoolBackward, "maxPoolBackward");
-  exports["batchNormForward"] = Napi::Function::New(env, BatchNormForward<false>, "batchNormForward");
-  exports["batchNormBackward"] = Napi::Function::New(env, BatchNormBackward<false>, "batchNormBackward");
-  exports["batchNormInference"] = Napi::Function::New(env, BatchNormInference<false>, "batchNormInference");
-  exports["batchNormForwardReference"] = Napi::Function::New(env, BatchNormForward<true>);
-  exports["batchNormBackwardReference"] = Napi::Function::New(env, BatchNormBackward<true>);
-  exports["batchNormInferenceReference"] = Napi::Function::New(env, BatchNormInference<true>);
-  exports["dropoutForward"] = Napi::Function::New(env, DropoutForward, "dropoutForward");
-  exports["dropoutBackward"] = Napi::Function::New(env, DropoutBackward, "dropoutBackward");
+  exports["maxPoolForward"] = Napi::Function::New(env, Guarded<MaxPoolForward<false>>, "maxPoolForward");
+  exports["maxPoolForwardReference"] = Napi::Function::New(env, Guarded<MaxPoolForward<true>>);
+  exports["maxPoolBackward"] = Napi::Function::New(env, Guarded<MaxPoolBackward>, "maxPoolBackward");
+  exports["batchNormForward"] = Napi::Function::New(env, Guarded<BatchNormForward<false>>, "batchNormForward");
+  exports["batchNormBackward"] = Napi::Function::New(env, Guarded<BatchNormBackward<false>>, "batchNormBackward");
+  exports["batchNormInference"] = Napi::Function::New(env, Guarded<BatchNormInference<false>>, "batchNormInference");
+  exports["batchNormForwardReference"] = Napi::Function::New(env, Guarded<BatchNormForward<true>>);
+  exports["batchNormBackwardReference"] = Napi::Function::New(env, Guarded<BatchNormBackward<true>>);
+  exports["batchNormInferenceReference"] = Napi::Function::New(env, Guarded<BatchNormInference<true>>);
+  exports["dropoutForward"] = Napi::Function::New(env, Guarded<DropoutForward>, "dropoutForward");
+  exports["dropoutBackward"] = Napi::Function::New(env, Guarded<DropoutBackward>, "dropoutBackward");
 }
 
 }  // namespace gn::glue

@@ -72,11 +72,11 @@ Napi::Value GatherRows(const Napi::CallbackInfo& info) {
 }  // namespace
 
 void InitOptim(Napi::Env env, Napi::Object exports) {
-  exports["momentumUpdate"] = Napi::Function::New(env, MomentumUpdate, "momentumUpdate");
-  exports["adamUpdate"] = Napi::Function::New(env, AdamUpdate, "adamUpdate");
-  exports["sumSquares"] = Napi::Function::New(env, SumSquares, "sumSquares");
-  exports["axpy"] = Napi::Function::New(env, Axpy, "axpy");
-  exports["gatherRows"] = Napi::Function::New(env, GatherRows, "gatherRows");
+  exports["momentumUpdate"] = Napi::Function::New(env, Guarded<MomentumUpdate>, "momentumUpdate");
+  exports["adamUpdate"] = Napi::Function::New(env, Guarded<AdamUpdate>, "adamUpdate");
+  exports["sumSquares"] = Napi::Function::New(env, Guarded<SumSquares>, "sumSquares");
+  exports["axpy"] = Napi::Function::New(env, Guarded<Axpy>, "axpy");
+  exports["gatherRows"] = Napi::Function::New(env, Guarded<GatherRows>, "gatherRows");
 }
 
 }  // namespace gn::glue

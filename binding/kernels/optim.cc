@@ -1,15 +1,36 @@
 #include "kernels/optim.h"
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
+
+#include "kernels/parallel.h"
 
 namespace gn {
 
+namespace {
+
+// Updates stream through memory; big buffers are cut into blocks spread over the pool.
+constexpr size_t kBlock = 1 << 16;
+
+template <class F>
+void blocks(size_t n, F&& body) {
+  const int count = (int)((n + kBlock - 1) / kBlock);
+  parallel_for(count, [&](int c) {
+    const size_t begin = (size_t)c * kBlock;
+    body(begin, std::min(n, begin + kBlock));
+  });
+}
+
+}  // namespace
+
 void momentum_update(float* w, const float* g, float* v, size_t n, float lr, float gamma) {
-  for (size_t i = 0; i < n; i++) {
-    v[i] = gamma * v[i] + lr * g[i];
-    w[i] -= v[i];
-  }
+  blocks(n, [=](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; i++) {
+      v[i] = gamma * v[i] + lr * g[i];
+      w[i] -= v[i];
+    }
+  });
 }
 
 void adam_update(float* w, const float* g, float* m, float* v, size_t n, float lr, float beta1,
@@ -19,12 +40,14 @@ void adam_update(float* w, const float* g, float* m, float* v, size_t n, float l
   const float lr_t = (float)(lr * std::sqrt(1.0 - std::pow((double)beta2, t)) /
                              (1.0 - std::pow((double)beta1, t)));
   const float c1 = 1.f - beta1, c2 = 1.f - beta2;
-  for (size_t i = 0; i < n; i++) {
-    const float gi = g[i];
-    m[i] = beta1 * m[i] + c1 * gi;
-    v[i] = beta2 * v[i] + c2 * gi * gi;
-    w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
-  }
+  blocks(n, [=](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; i++) {
+      const float gi = g[i];
+      m[i] = beta1 * m[i] + c1 * gi;
+      v[i] = beta2 * v[i] + c2 * gi * gi;
+      w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
+    }
+  });
 }
 
 double sum_squares(const float* x, size_t n) {

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "kernels/fpenv.h"
+
 namespace gn {
 namespace {
 
@@ -47,6 +49,7 @@ class Pool {
 
  private:
   void drain() {
+    FlushDenormals flush;
     for (int i = next_.fetch_add(1); i < count_; i = next_.fetch_add(1)) (*fn_)(i);
   }
 
