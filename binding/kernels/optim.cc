@@ -4,9 +4,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/cpu.h"
+#include "kernels/optim_simd.h"
 #include "kernels/parallel.h"
 
 namespace gn {
+
+namespace optim_scalar {
+#include "kernels/optim_impl.h"
+}  // namespace optim_scalar
 
 namespace {
 
@@ -25,11 +31,11 @@ void blocks(size_t n, F&& body) {
 }  // namespace
 
 void momentum_update(float* w, const float* g, float* v, size_t n, float lr, float gamma) {
+  const Simd level = simd_level();
   blocks(n, [=](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; i++) {
-      v[i] = gamma * v[i] + lr * g[i];
-      w[i] -= v[i];
-    }
+    if (level == Simd::Avx512) optim_avx512::momentum_block(w, g, v, begin, end, lr, gamma);
+    else if (level == Simd::Avx2) optim_avx2::momentum_block(w, g, v, begin, end, lr, gamma);
+    else optim_scalar::momentum_block(w, g, v, begin, end, lr, gamma);
   });
 }
 
@@ -39,14 +45,11 @@ void adam_update(float* w, const float* g, float* m, float* v, size_t n, float l
   // w -= lr_t * m / (sqrt(v) + eps).
   const float lr_t = (float)(lr * std::sqrt(1.0 - std::pow((double)beta2, t)) /
                              (1.0 - std::pow((double)beta1, t)));
-  const float c1 = 1.f - beta1, c2 = 1.f - beta2;
+  const Simd level = simd_level();
   blocks(n, [=](size_t begin, size_t end) {
-    for (size_t i = begin; i < end; i++) {
-      const float gi = g[i];
-      m[i] = beta1 * m[i] + c1 * gi;
-      v[i] = beta2 * v[i] + c2 * gi * gi;
-      w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
-    }
+    if (level == Simd::Avx512) optim_avx512::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
+    else if (level == Simd::Avx2) optim_avx2::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
+    else optim_scalar::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
   });
 }
 
