@@ -15,6 +15,9 @@ export type { Optimizer, MomentumOptions, AdamOptions } from './optim';
 export { train } from './train';
 export type { Dataset, EpochRecord, History, TrainOptions, EarlyStoppingOptions, Monitor, BatchInfo, StopReason } from './train';
 export { MT19937 } from './random';
+export type { MT19937State } from './random';
+export { loadModel as load, loadModel, saveModel, readCheckpoint, loadSafetensors, saveSafetensors } from './io';
+export type { Checkpoint, SaveModelExtra } from './io';
 export * from './data';
 
 export interface BuildInfo {

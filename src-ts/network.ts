@@ -3,6 +3,7 @@
 import { native } from './native';
 import { Layer, Mode, ParamSpec, Workspace } from './layers/layer';
 import { MT19937 } from './random';
+import type { SaveModelExtra } from './io/checkpoint';
 import * as check from './validate';
 
 export type Weights = Record<string, Float32Array>;
@@ -124,6 +125,29 @@ export abstract class Network {
     for (const [k, v] of Object.entries(state)) own[k].set(v);
   }
 
+  /** Draw counters of the layers that use randomness (dropout), so a resumed run draws what an
+   * uninterrupted one would. */
+  getCounters(): number[] {
+    return this.layers.filter(hasCounter).map((l) => l.counter);
+  }
+
+  setCounters(counters: readonly number[]): void {
+    const layers = this.layers.filter(hasCounter);
+    if (!Array.isArray(counters) || counters.length !== layers.length || !counters.every((c) => Number.isSafeInteger(c) && c >= 0)) {
+      throw new RangeError(`setCounters: expected ${layers.length} non-negative integers`);
+    }
+    layers.forEach((l, i) => (l.counter = counters[i]));
+  }
+
+  /**
+   * Saves the model (kind, options, weights, batch-norm state) to a .safetensors file, atomically;
+   * `gemmnet.load(path)` rebuilds it exactly.
+   */
+  save(path: string, extra?: SaveModelExtra): void {
+    // Loaded on use: the checkpoint module builds models, so it depends on this one.
+    (require('./io/checkpoint') as typeof import('./io/checkpoint')).saveModel(this, path, extra);
+  }
+
   /** Forward pass; returns the logits (n * classes) held in the last layer's workspace. */
   protected forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     let h = x;
@@ -213,6 +237,10 @@ export abstract class Network {
   get parameterCount(): number {
     return this.params.length;
   }
+}
+
+function hasCounter(l: Layer): l is Layer & { counter: number } {
+  return typeof (l as { counter?: unknown }).counter === 'number';
 }
 
 function size(shape: readonly number[]): number {

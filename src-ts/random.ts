@@ -204,6 +204,14 @@ export function glibcLog(x: number): number {
   return fma(r * r2, poly, fma(r2, A0, l)) + h;
 }
 
+/** MT19937's full state: the 624-word key, the position in it, and the cached second normal. */
+export interface MT19937State {
+  key: Uint32Array;
+  pos: number;
+  hasGauss: boolean;
+  gauss: number;
+}
+
 /** Any indexable array `shuffle` can permute in place. */
 export interface Shuffleable {
   length: number;
@@ -245,6 +253,25 @@ export class MT19937 {
     y = (key[N - 1] & UPPER_MASK) | (key[0] & LOWER_MASK);
     key[N - 1] = key[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     this.#pos = 0;
+  }
+
+  /** The generator's whole state (as NumPy's get_state()), to continue the stream later. */
+  getState(): MT19937State {
+    return { key: this.#key.slice(), pos: this.#pos, hasGauss: this.#hasGauss, gauss: this.#gauss };
+  }
+
+  /** Continues from a state returned by getState(). */
+  setState(state: MT19937State): void {
+    if (!(state?.key instanceof Uint32Array) || state.key.length !== N) {
+      throw new TypeError(`MT19937.setState: key must be a Uint32Array of ${N} words`);
+    }
+    if (!Number.isInteger(state.pos) || state.pos < 0 || state.pos > N) {
+      throw new RangeError(`MT19937.setState: pos must be an integer in [0, ${N}], got ${state.pos}`);
+    }
+    this.#key.set(state.key);
+    this.#pos = state.pos;
+    this.#hasGauss = Boolean(state.hasGauss);
+    this.#gauss = Number(state.gauss);
   }
 
   /** Next raw 32-bit output, as an unsigned integer. */

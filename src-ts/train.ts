@@ -4,6 +4,7 @@ import { native } from './native';
 import { Metrics, Network } from './network';
 import { adam, isOptimizer, momentum, Optimizer } from './optim';
 import { MT19937 } from './random';
+import { loadTrainingCheckpoint, saveTrainingCheckpoint } from './train-state';
 import * as check from './validate';
 
 export interface Dataset {
@@ -68,8 +69,13 @@ export interface TrainOptions {
   evaluateTrain?: boolean;
   /** Rows per evaluation pass (default 1000). */
   evalBatchSize?: number;
-  /** BLAS threads (default: as configured, normally the number of cores). */
+  /** Threads for the native kernels (default: as configured, normally the number of cores). */
   threads?: number;
+  /** Write a training checkpoint here after every epoch, atomically (temp file, fsync, rename). */
+  checkpoint?: string;
+  /** Continue from a checkpoint written by `checkpoint`: with the same data, options and seed, the
+   * result is identical to a run that was never interrupted. */
+  resumeFrom?: string;
 }
 
 export type StopReason = 'completed' | 'early-stopping' | 'callback' | 'aborted';
@@ -82,7 +88,7 @@ export interface History {
 }
 
 const TRAIN_KEYS = ['epochs', 'batchSize', 'optimizer', 'validation', 'test', 'seed', 'shuffle', 'earlyStopping',
-  'onEpoch', 'onBatch', 'signal', 'evaluateTrain', 'evalBatchSize', 'threads'];
+  'onEpoch', 'onBatch', 'signal', 'evaluateTrain', 'evalBatchSize', 'threads', 'checkpoint', 'resumeFrom'];
 
 /** Yields to the event loop when the current slice of work has run longer than this. */
 const SLICE_MS = 15;
@@ -167,6 +173,12 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
     }
   }
   const monitor: Monitor = stopping?.monitor ?? (valid ? 'valid.loss' : 'train.loss');
+  for (const key of ['checkpoint', 'resumeFrom'] as const) {
+    if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === '')) {
+      throw new TypeError(`${key} must be a file path string`);
+    }
+  }
+  const checkpoint = o.checkpoint as string | undefined;
 
   const rng = new MT19937(seed);
   const order = new Int32Array(trainSet.n);
@@ -178,8 +190,23 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
   let best = Infinity;
   let sinceBest = 0;
   let bestWeights: { params: Float32Array; state: Record<string, Float32Array> } | null = null;
+  let firstEpoch = 1;
+  if (o.resumeFrom !== undefined) {
+    const p = loadTrainingCheckpoint(o.resumeFrom as string, model, optimizer);
+    if (p.order.length !== order.length) {
+      throw new RangeError(`train: resumeFrom ${o.resumeFrom} was trained on ${p.order.length} samples, this data has ${order.length}`);
+    }
+    order.set(p.order);
+    rng.setState(p.rng);
+    history.epochs = p.history.epochs;
+    history.bestEpoch = p.history.bestEpoch;
+    best = p.best;
+    sinceBest = p.sinceBest;
+    bestWeights = p.bestWeights;
+    firstEpoch = p.epoch + 1;
+  }
 
-  for (let epoch = 1; epoch <= epochs; epoch++) {
+  for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     if (shuffle) rng.shuffle(order);
     const t0 = performance.now();
     let lossSum = 0;
@@ -234,6 +261,11 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
       if (stopping?.restoreBest) bestWeights = { params: model.params.slice(), state: cloneState(model) };
     } else {
       sinceBest++;
+    }
+    if (checkpoint) {
+      saveTrainingCheckpoint(checkpoint, model, optimizer, {
+        epoch, history, best, sinceBest, rng: rng.getState(), order, counters: model.getCounters(), bestWeights,
+      });
     }
     if (o.onEpoch) {
       const verdict = await (o.onEpoch as (r: EpochRecord, m: Network) => unknown)(record, model);

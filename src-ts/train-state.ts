@@ -1,0 +1,85 @@
+// Training checkpoints: everything train() needs to continue a run exactly where it stopped (weights,
+// batch-norm state, optimizer buffers, the shuffle generator and permutation, dropout counters,
+// the history and the early-stopping bookkeeping), in one atomically written .safetensors file.
+import { readCheckpoint } from './io/checkpoint';
+import { Network } from './network';
+import { Optimizer } from './optim';
+import { MT19937State } from './random';
+import type { History } from './train';
+
+export interface TrainingProgress {
+  /** Epochs completed. */
+  epoch: number;
+  history: History;
+  best: number;
+  sinceBest: number;
+  rng: MT19937State;
+  order: Int32Array;
+  counters: number[];
+  bestWeights: { params: Float32Array; state: Record<string, Float32Array> } | null;
+}
+
+const STATE_PREFIX = 'best_state.';
+
+export function saveTrainingCheckpoint(path: string, model: Network, optimizer: Optimizer, p: TrainingProgress): void {
+  const tensors: Record<string, Float32Array | Int32Array | Uint32Array> = { order: p.order, rng_key: p.rng.key };
+  if (p.bestWeights) {
+    tensors.best_params = p.bestWeights.params;
+    for (const [k, v] of Object.entries(p.bestWeights.state)) tensors[STATE_PREFIX + k] = v;
+  }
+  model.save(path, {
+    optimizer,
+    tensors,
+    meta: {
+      training: {
+        epoch: p.epoch,
+        history: p.history,
+        best: Number.isFinite(p.best) ? p.best : null,
+        sinceBest: p.sinceBest,
+        rng: { pos: p.rng.pos, hasGauss: p.rng.hasGauss, gauss: p.rng.gauss },
+        counters: p.counters,
+      },
+    },
+  });
+}
+
+/** Reads a training checkpoint into model and optimizer; returns the progress to continue from. */
+export function loadTrainingCheckpoint(path: string, model: Network, optimizer: Optimizer): TrainingProgress {
+  const c = readCheckpoint(path);
+  const who = `train: resumeFrom ${path}`;
+  if (c.kind !== model.kind || JSON.stringify(c.options) !== JSON.stringify(model.options)) {
+    throw new Error(`${who} was written for a ${c.kind} with options ${JSON.stringify(c.options)}, ` +
+      `not this ${model.kind} with ${JSON.stringify(model.options)}`);
+  }
+  const t = c.meta.training as Record<string, unknown> | undefined;
+  if (!t || !c.optimizer) throw new Error(`${who} is a saved model, not a training checkpoint (no training progress in it)`);
+  if (c.optimizer.name !== optimizer.name) {
+    throw new Error(`${who} was trained with ${c.optimizer.name}, but this run's optimizer is ${optimizer.name}`);
+  }
+  const order = c.extra.order;
+  const key = c.extra.rng_key;
+  if (!(order instanceof Int32Array) || !(key instanceof Uint32Array)) throw new Error(`${who} lacks the shuffle state`);
+  model.setWeights(c.weights);
+  model.setState(c.state);
+  model.setCounters(t.counters as number[]);
+  optimizer.setState({ step: c.optimizer.step, buffers: c.optimizer.buffers });
+  const rng = t.rng as { pos: number; hasGauss: boolean; gauss: number };
+  let bestWeights: TrainingProgress['bestWeights'] = null;
+  if (c.extra.best_params instanceof Float32Array) {
+    const state: Record<string, Float32Array> = {};
+    for (const [k, v] of Object.entries(c.extra)) {
+      if (k.startsWith(STATE_PREFIX) && v instanceof Float32Array) state[k.slice(STATE_PREFIX.length)] = v;
+    }
+    bestWeights = { params: c.extra.best_params, state };
+  }
+  return {
+    epoch: t.epoch as number,
+    history: t.history as History,
+    best: t.best === null ? Infinity : (t.best as number),
+    sinceBest: t.sinceBest as number,
+    rng: { key, pos: rng.pos, hasGauss: rng.hasGauss, gauss: rng.gauss },
+    order,
+    counters: t.counters as number[],
+    bestWeights,
+  };
+}
