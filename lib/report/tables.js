@@ -1,0 +1,112 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.markdownTable = markdownTable;
+exports.csvTable = csvTable;
+exports.htmlTable = htmlTable;
+exports.cutShort = cutShort;
+exports.runStatus = runStatus;
+exports.sweepTable = sweepTable;
+exports.earlyStoppingTable = earlyStoppingTable;
+const svg_1 = require("./svg");
+function display(v, kind) {
+    if (v === null || v === undefined)
+        return '–';
+    if (typeof v === 'string')
+        return v;
+    switch (kind) {
+        case 'percent': return `${(v * 100).toFixed(2)}%`;
+        case 'integer': return String(Math.round(v));
+        case 'seconds': return v.toFixed(1);
+        case 'number': return String(Number(v.toPrecision(6)));
+        default: return String(v);
+    }
+}
+const numeric = (c) => c.kind !== undefined && c.kind !== 'text';
+function markdownTable(t) {
+    const esc = (s) => s.replace(/\|/g, '\\|');
+    const lines = [
+        `| ${t.columns.map((c) => esc(c.title)).join(' | ')} |`,
+        `| ${t.columns.map((c) => (numeric(c) ? '---:' : '---')).join(' | ')} |`,
+        ...t.rows.map((r) => `| ${r.map((v, i) => esc(display(v, t.columns[i].kind))).join(' | ')} |`),
+    ];
+    return `**${t.title}**\n\n${lines.join('\n')}\n`;
+}
+function csvTable(t) {
+    const quote = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+    const cell = (v) => (v === null || v === undefined ? '' : quote(String(v)));
+    return [t.columns.map((c) => quote(c.key)).join(','), ...t.rows.map((r) => r.map(cell).join(','))].join('\n') + '\n';
+}
+function htmlTable(t) {
+    const cls = (c) => (numeric(c) ? ' class="num"' : '');
+    return `<table>\n<caption>${(0, svg_1.escapeXml)(t.title)}</caption>\n` +
+        `<thead><tr>${t.columns.map((c) => `<th${cls(c)}>${(0, svg_1.escapeXml)(c.title)}</th>`).join('')}</tr></thead>\n<tbody>\n` +
+        t.rows.map((r) => `<tr>${r.map((v, i) => `<td${cls(t.columns[i])}>${(0, svg_1.escapeXml)(display(v, t.columns[i].kind))}</td>`).join('')}</tr>`).join('\n') +
+        '\n</tbody>\n</table>\n';
+}
+/** Whether an interruption stopped the run before its planned epochs. */
+function cutShort(history, plannedEpochs) {
+    return history.stopReason === 'aborted' && history.epochs.length < plannedEpochs;
+}
+/** How a run ended, in words. */
+function runStatus(history, plannedEpochs) {
+    if (!history)
+        return 'not run (interrupted)';
+    const done = history.epochs.length;
+    switch (history.stopReason) {
+        case 'aborted': return cutShort(history, plannedEpochs) ? `interrupted after ${done} of ${plannedEpochs} epochs` : 'completed';
+        case 'early-stopping': return `early stopping after ${done} epochs`;
+        case 'callback': return `stopped after ${done} epochs`;
+        default: return 'completed';
+    }
+}
+const acc = (r, set) => r?.[set]?.accuracy ?? null;
+/** Final and best-epoch (lowest validation loss) accuracies of each run of a sweep. */
+function sweepTable(title, parameter, rows) {
+    return {
+        title,
+        columns: [
+            { title: parameter.title, key: parameter.key },
+            { title: 'epochs', key: 'epochs', kind: 'integer' },
+            { title: 'final train', key: 'final_train_accuracy', kind: 'percent' },
+            { title: 'final validation', key: 'final_valid_accuracy', kind: 'percent' },
+            { title: 'final test', key: 'final_test_accuracy', kind: 'percent' },
+            { title: 'best epoch', key: 'best_epoch', kind: 'integer' },
+            { title: 'best-epoch train', key: 'best_train_accuracy', kind: 'percent' },
+            { title: 'best-epoch validation', key: 'best_valid_accuracy', kind: 'percent' },
+            { title: 'best-epoch test', key: 'best_test_accuracy', kind: 'percent' },
+            { title: 'wall time (s)', key: 'seconds', kind: 'seconds' },
+            { title: 'status', key: 'status' },
+        ],
+        rows: rows.map((r) => {
+            const h = r.history;
+            const last = h?.epochs[h.epochs.length - 1];
+            const best = h && h.bestEpoch > 0 ? h.epochs[h.bestEpoch - 1] : undefined;
+            return [r.value, h ? h.epochs.length : null, acc(last, 'train'), acc(last, 'valid'), acc(last, 'test'),
+                best ? best.epoch : null, acc(best, 'train'), acc(best, 'valid'), acc(best, 'test'),
+                r.seconds ?? null, runStatus(h, r.plannedEpochs)];
+        }),
+    };
+}
+/** The epochs early stopping would pick, by validation loss and by validation accuracy, and the last. */
+function earlyStoppingTable(title, history) {
+    const rows = [];
+    const byLoss = history.epochs.reduce((b, r) => (r.valid && (!b || r.valid.loss < b.valid.loss) ? r : b), undefined);
+    const byAcc = history.epochs.reduce((b, r) => (r.valid && (!b || r.valid.accuracy > b.valid.accuracy) ? r : b), undefined);
+    const last = history.epochs[history.epochs.length - 1];
+    const row = (name, r) => [name, r ? r.epoch : null, r?.valid?.loss ?? null, acc(r, 'train'), acc(r, 'valid'), acc(r, 'test')];
+    rows.push(row('lowest validation loss (chosen)', byLoss));
+    rows.push(row('highest validation accuracy', byAcc));
+    rows.push(row('last epoch (no early stopping)', last));
+    return {
+        title,
+        columns: [
+            { title: 'criterion', key: 'criterion' },
+            { title: 'epoch', key: 'epoch', kind: 'integer' },
+            { title: 'validation loss', key: 'valid_loss', kind: 'number' },
+            { title: 'train', key: 'train_accuracy', kind: 'percent' },
+            { title: 'validation', key: 'valid_accuracy', kind: 'percent' },
+            { title: 'test', key: 'test_accuracy', kind: 'percent' },
+        ],
+        rows,
+    };
+}
