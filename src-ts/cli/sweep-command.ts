@@ -1,0 +1,87 @@
+// `gemmnet sweep`: one run per value of a hyperparameter; overlaid curves and a table of accuracies.
+import * as path from 'path';
+import { sweepFigure } from '../report/curves';
+import { writeFigure, writeFileAtomic } from '../report/output';
+import { csvTable, markdownTable, sweepTable, Table } from '../report/tables';
+import { numList, parseOptions, TRAIN_OPTIONS, trainArgs } from './args';
+import { interruptionNotes, PlannedRun, RunOutcome, runAll } from './runs';
+import { describeRun, TrainArgs } from './train-command';
+
+export type SweepOption = 'hidden' | 'l2' | 'keep-prob';
+
+export const SWEEPS: Record<SweepOption, { model: 'mlp' | 'cnn'; arg: 'hidden' | 'l2' | 'keepProb'; title: string; label: (v: number) => string }> = {
+  hidden: { model: 'mlp', arg: 'hidden', title: 'hidden units', label: (v) => `${v} hidden` },
+  l2: { model: 'cnn', arg: 'l2', title: 'L2 weight', label: (v) => `L2 ${v}` },
+  'keep-prob': { model: 'cnn', arg: 'keepProb', title: 'keep probability', label: (v) => `keep ${v}` },
+};
+
+export interface Sweep {
+  option: SweepOption;
+  values: number[];
+}
+
+/** The swept option: the one given a comma-separated list (or the only one of the three given). */
+export function pickSweep(values: Record<string, string | undefined>): Sweep {
+  const given = (Object.keys(SWEEPS) as SweepOption[]).filter((o) => values[o] !== undefined);
+  const lists = given.filter((o) => values[o]!.includes(','));
+  if (lists.length > 1) throw new RangeError(`sweep one option at a time: got lists for ${lists.map((o) => '--' + o).join(' and ')}`);
+  const option = lists[0] ?? (given.length === 1 ? given[0] : undefined);
+  if (!option) {
+    throw new RangeError('sweep needs the values to try: --hidden 100,500,1000,2000 (mlp), ' +
+      '--l2 0.01,0.1,0.5 or --keep-prob 0.9,0.75,0.5 (cnn)');
+  }
+  return { option, values: numList(option, values[option]!) };
+}
+
+export function sweepRuns(base: TrainArgs, sweep: Sweep, idPrefix = ''): PlannedRun[] {
+  const s = SWEEPS[sweep.option];
+  return sweep.values.map((v) => {
+    const args = { ...base, [s.arg]: v };
+    return { id: `${idPrefix}${sweep.option}-${v}`, title: `${s.label(v)}: ${describeArgs(args)}`, args };
+  });
+}
+
+function describeArgs(a: TrainArgs): string {
+  return describeRun({ model: a.model, hidden: a.hidden ?? 1000, l2: a.l2 ?? 0, keepProb: a.keepProb ?? 1,
+    optimizer: a.model === 'cnn' ? 'adam' : 'momentum' });
+}
+
+/** The overlaid figure and the table of a finished (or interrupted) sweep. */
+export function sweepResults(title: string, sweep: Sweep, outcomes: RunOutcome[]) {
+  const s = SWEEPS[sweep.option];
+  const done = outcomes.filter((o) => o.experiment);
+  const scene = sweepFigure(title, done.map((o) => ({
+    label: s.label(o.run.args[s.arg] as number), history: o.experiment!.history,
+  })));
+  const table: Table = sweepTable(`${title}: final and best-epoch (lowest validation loss) accuracies`,
+    { title: s.title, key: sweep.option }, outcomes.map((o) => ({
+      value: String(o.run.args[s.arg]), history: o.experiment?.history, plannedEpochs: o.plannedEpochs,
+      seconds: o.experiment?.wallSeconds,
+    })));
+  return { scene, table, ran: done.length };
+}
+
+export function writeTable(base: string, table: Table): string[] {
+  writeFileAtomic(`${base}.md`, markdownTable(table));
+  writeFileAtomic(`${base}.csv`, csvTable(table));
+  return [`${base}.md`, `${base}.csv`];
+}
+
+export async function sweepCommand(argv: string[], signal: AbortSignal): Promise<number> {
+  const values = parseOptions(argv, TRAIN_OPTIONS);
+  const sweep = pickSweep(values);
+  const s = SWEEPS[sweep.option];
+  if (values.model !== s.model) throw new RangeError(`--${sweep.option} sweeps need --model ${s.model}`);
+  if (!values.out) throw new RangeError('sweep needs --out DIR for its curves, table and runs');
+  const base = trainArgs({ ...values, [sweep.option]: undefined });
+  const out = values.out;
+  const outcomes = await runAll(sweepRuns(base, sweep), out, signal);
+  const title = `${s.model.toUpperCase()} sweep over ${s.title}`;
+  const r = sweepResults(title, sweep, outcomes);
+  const files = writeTable(path.join(out, 'table'), r.table);
+  if (r.ran) files.push(...writeFigure(path.join(out, 'curves'), r.scene));
+  process.stdout.write(markdownTable(r.table));
+  for (const note of interruptionNotes(outcomes)) process.stderr.write(`gemmnet: ${note}\n`);
+  process.stdout.write(`wrote ${files.join(', ')} and ${outcomes.filter((o) => o.experiment).length} run folders in ${out}\n`);
+  return signal.aborted ? 130 : 0;
+}
