@@ -98,8 +98,10 @@ def softmax_cross_entropy(z, labels):
 
 
 def train(args, make_params, step, predict, batch_size):
-    """Run the epochs; return per-epoch seconds, mean training losses, FLOPs
-    per epoch and the validation accuracy at the end.
+    """Run the epochs; return per-epoch wall seconds, per-epoch CPU seconds
+    (all threads: above the wall time when BLAS threads run, or spin while
+    they wait for work), mean training losses, FLOPs per epoch and the
+    validation accuracy at the end.
 
     `make_params(rng, dtype)` returns (params, optimizer state) as dicts of
     arrays; `step(params, state, xb, yb, matmul)` does forward, backward and
@@ -112,24 +114,53 @@ def train(args, make_params, step, predict, batch_size):
     rng = np.random.default_rng(args.seed)
     params, state = make_params(rng, args.dtype)
     matmul = FlopCounter()
-    seconds, losses = [], []
+    seconds, cpu_seconds, losses = [], [], []
     for epoch in range(args.epochs):
         order = rng.permutation(len(x))
         xs, ys = x[order], y[order]
         matmul.flops = 0
         loss_sum = 0.0
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         for i in range(0, len(xs), batch_size):
             xb, yb = xs[i:i + batch_size], ys[i:i + batch_size]
             loss_sum += step(params, state, xb, yb, matmul) * len(xb)
         seconds.append(time.perf_counter() - start)
+        cpu_seconds.append(time.process_time() - cpu_start)  # all of the process's threads
         losses.append(loss_sum / len(xs))
         log(args, epoch, seconds[-1], losses[-1], matmul.flops, len(xs))
     for name, p in params.items():
         if p.dtype != args.dtype:
             raise RuntimeError(f"{name} drifted to {p.dtype} while training in {args.dtype}")
     accuracy = float((predict(params, x_valid) == y_valid).mean())
-    return seconds, losses, matmul.flops, accuracy
+    return seconds, cpu_seconds, losses, matmul.flops, accuracy
+
+
+def blas_info():
+    """The BLAS NumPy runs and the kernel it picked on this CPU, or None when it cannot be asked.
+
+    NumPy's wheels bundle scipy-openblas; loading it again by path returns the library already
+    loaded, so the answer is the one the running NumPy uses.
+    """
+    import ctypes
+    import glob
+    libs = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
+    for path in glob.glob(os.path.join(libs, "*openblas*")):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        info = {}
+        for key, names in (("core", ("scipy_openblas_get_corename64_", "openblas_get_corename")),
+                           ("config", ("scipy_openblas_get_config64_", "openblas_get_config"))):
+            for name in names:
+                fn = getattr(lib, name, None)
+                if fn is not None:
+                    fn.restype = ctypes.c_char_p
+                    info[key] = fn().decode()
+                    break
+        if info:
+            return info
+    return None
 
 
 def xavier(rng, shape, fan_in, fan_out, dtype):
@@ -146,7 +177,7 @@ def log(args, epoch, seconds, loss, flops, samples):
     print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
-def report(args, model, seconds, losses, flops, accuracy):
+def report(args, model, seconds, cpu_seconds, losses, flops, accuracy):
     samples = args.limit
     result = {
         "impl": "numpy",
@@ -155,7 +186,9 @@ def report(args, model, seconds, losses, flops, accuracy):
         "threads": args.threads,
         "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
         "samples_per_epoch": samples,
+        "blas": blas_info(),
         "epoch_seconds": seconds,
+        "epoch_cpu_seconds": cpu_seconds,
         "best_epoch_seconds": min(seconds),
         "train_loss": losses,
         "valid_accuracy": accuracy,

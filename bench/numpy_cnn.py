@@ -187,8 +187,8 @@ def predict(params, x, batch=500):
 
 def main():
     args = common.parse_args("cnn", default_limit=2000)
-    seconds, losses, flops, accuracy = common.train(args, make_params, step, predict, BATCH)
-    common.report(args, "cnn", seconds, losses, flops, accuracy)
+    seconds, cpu_seconds, losses, flops, accuracy = common.train(args, make_params, step, predict, BATCH)
+    common.report(args, "cnn", seconds, cpu_seconds, losses, flops, accuracy)
 
 
 if __name__ == "__main__":

@@ -66,8 +66,8 @@ def predict(params, x):
 
 def main():
     args = common.parse_args("mlp")
-    seconds, losses, flops, accuracy = common.train(args, make_params, step, predict, BATCH)
-    common.report(args, "mlp", seconds, losses, flops, accuracy)
+    seconds, cpu_seconds, losses, flops, accuracy = common.train(args, make_params, step, predict, BATCH)
+    common.report(args, "mlp", seconds, cpu_seconds, losses, flops, accuracy)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,382 @@
+#!/usr/bin/env node
+// gemmnet's benchmark: training epochs of the course's MLP and CNN against NumPy and TensorFlow.js
+// on the same data, against this machine's sgemm ceiling measured in the same run, and with a busy
+// process competing for a core. Prints Markdown tables; writes bench/results/latest.{json,md}.
+//
+//   npm run bench [-- --quick] [--only mlp|cnn] [--skip-numpy] [--skip-tfjs] ...   (--help lists all)
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const HELP = `usage: node bench/run.js [options]
+  --quick              fewer repetitions and shorter samples (about 3 minutes instead of 8)
+  --only mlp|cnn       run one model's epochs (the sgemm ceiling is always measured; contention goes with mlp)
+  --skip-numpy         no NumPy runs
+  --skip-tfjs          no TensorFlow.js runs (they need \`npm install --prefix bench\`)
+  --skip-contention    no contention runs
+  --cnn-limit N        gemmnet's CNN epoch on the first N training samples, extrapolated to 8000 (default 8000; --quick 2000)
+  --numpy-cnn-limit N  the same for NumPy's CNN (default 2000; --quick 1000)
+  --tfjs-budget S      seconds of training per TensorFlow.js run before extrapolating (default 15; --quick 6)
+  --wait-quiet S       before each measurement, wait up to S seconds for other processes to go idle (default 5; --quick 0)
+  --out DIR            where latest.json and latest.md go (default bench/results)`;
+
+function parseArgs(argv) {
+  const o = { quick: false, only: null, skipNumpy: false, skipTfjs: false, skipContention: false, cnnLimit: null,
+    numpyCnnLimit: null, tfjsBudget: null, waitQuiet: null, out: path.join(__dirname, 'results') };
+  const value = (i, name) => {
+    if (i >= argv.length) throw new Error(`${name} needs a value`);
+    return argv[i];
+  };
+  const count = (v, name) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${v}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') {
+      console.log(HELP);
+      process.exit(0);
+    } else if (a === '--quick') o.quick = true;
+    else if (a === '--skip-numpy') o.skipNumpy = true;
+    else if (a === '--skip-tfjs') o.skipTfjs = true;
+    else if (a === '--skip-contention') o.skipContention = true;
+    else if (a === '--only') {
+      o.only = value(++i, a);
+      if (!['mlp', 'cnn'].includes(o.only)) throw new Error(`--only takes mlp or cnn, got ${o.only}`);
+    } else if (a === '--cnn-limit') o.cnnLimit = Math.max(32, Math.round(count(value(++i, a), a)));
+    else if (a === '--numpy-cnn-limit') o.numpyCnnLimit = Math.max(32, Math.round(count(value(++i, a), a)));
+    else if (a === '--tfjs-budget') o.tfjsBudget = count(value(++i, a), a);
+    else if (a === '--wait-quiet') o.waitQuiet = count(value(++i, a), a);
+    else if (a === '--out') o.out = path.resolve(value(++i, a));
+    else throw new Error(`unknown option ${a}\n${HELP}`);
+  }
+  const q = o.quick;
+  o.cnnLimit = Math.min(8000, o.cnnLimit ?? (q ? 2000 : 8000));
+  o.numpyCnnLimit = Math.min(8000, o.numpyCnnLimit ?? (q ? 1000 : 2000));
+  o.tfjsBudget = o.tfjsBudget ?? (q ? 6 : 15);
+  o.waitQuiet = o.waitQuiet ?? (q ? 0 : 5);
+  o.reps = { ceiling: q ? 2 : 5, mlp: q ? 2 : 3, numpyMlp: q ? 1 : 3, cnn: q ? 1 : 2, numpyCnn: q ? 1 : 2, contention: q ? 3 : 5 };
+  return o;
+}
+
+let opts;
+try {
+  opts = parseArgs(process.argv.slice(2));
+} catch (e) {
+  console.error(`bench: ${e.message}`);
+  process.exit(2);
+}
+
+const g = require('./lib/gemmnet');
+const { phase, waitQuiet, withBusy } = require('./lib/load');
+const { runNumpy, numpyMissing, numpyIdleSpin } = require('./lib/numpy');
+const { runTfjs, tfjsMissing, INSTALL } = require('./lib/tfjs');
+const { mlpBreakdown } = require('./lib/breakdown');
+const { markdown, median } = require('./lib/report');
+
+const say = (msg) => process.stderr.write(`${msg}\n`);
+// Waiting for quiet is capped over the whole run too: on a machine that stays busy it only costs time.
+let quietBudget = 60;
+const quiet = () => {
+  const w = waitQuiet(Math.min(opts.waitQuiet, quietBudget));
+  quietBudget -= w.waited;
+  if (w.otherCores != null && w.otherCores >= 0.25) {
+    say(`  (other processes are keeping ${w.otherCores.toFixed(2)} cores busy; measuring anyway)`);
+  }
+};
+const firstError = (stderr) => {
+  const lines = (stderr || '').trim().split('\n');
+  return lines.find((l) => /^\w*Error\b|Error:/.test(l)) || lines.pop() || 'no output';
+};
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function numpyRows(res, model, { limit, epochs, warmup }) {
+  const rows = [];
+  const runs = {};
+  for (const dtype of ['float64', 'float32']) {
+    runs[dtype] = {};
+    for (const threads of [1, 2]) {
+      quiet();
+      say(`NumPy ${model} ${dtype}, ${plural(threads, 'thread')}`);
+      const r = runNumpy({ model, dtype, threads, epochs, warmup, limit });
+      runs[dtype][threads] = r;
+      if (!r.error && !res.numpyBlas) res.numpyBlas = r.blas;
+      if (r.error) res.notes.push(r.error);
+    }
+    const ok = [1, 2].filter((t) => !runs[dtype][t].error);
+    const name = `NumPy ${dtype === 'float64' ? 'f64' : 'f32'}`;
+    if (!ok.length) {
+      rows.push({ name, error: 'failed (see notes)' });
+      continue;
+    }
+    const best = ok.reduce((a, b) => (runs[dtype][a].bestPer8000 <= runs[dtype][b].bestPer8000 ? a : b));
+    const other = ok.find((t) => t !== best);
+    const r = runs[dtype][best];
+    const measured = r.extrapolated ? `on ${r.samples_per_epoch} samples, extrapolated; ` : '';
+    const alt = other ? `; ${plural(other, 'thread')}: ${runs[dtype][other].bestPer8000.toFixed(3)} s` : '';
+    const after = warmup ? ` after ${warmup} warm-up` : '';
+    rows.push({
+      name, threads: best, bestPer8000: r.bestPer8000, load: r.load,
+      note: `${measured}best of ${plural(r.seconds.length, 'epoch')}${after}${alt}`,
+    });
+  }
+  return { rows, runs };
+}
+
+function tfjsRows(res, model, limit) {
+  const rows = [];
+  const runs = {};
+  for (const backend of ['cpu', 'wasm']) {
+    quiet();
+    say(`TensorFlow.js ${backend} ${model} (up to ${opts.tfjsBudget} s)`);
+    const r = runTfjs({ backend, model, limit, budget: opts.tfjsBudget });
+    runs[backend] = r;
+    if (r.error) {
+      res.notes.push(r.error);
+      rows.push({ name: `tfjs-${backend}`, error: 'failed (see notes)' });
+      continue;
+    }
+    const how = r.extrapolated ? `${r.samples} samples in ${r.seconds.toFixed(1)} s, extrapolated to 8000` : 'one full epoch';
+    const conv = r.conv === 'im2col' ? '; conv as im2col + matMul (the backend has no Conv2DBackpropFilter)' : '';
+    rows.push({ name: `tfjs-${backend}`, threads: 1, bestPer8000: r.bestPer8000, load: r.load, note: `${how}${conv}` });
+  }
+  return { rows, runs };
+}
+
+async function mlpSection(res) {
+  const sec = {
+    title: 'MLP epoch',
+    description: '784-1000-10, ReLU, softmax cross-entropy, batch 100, momentum (lr 0.01, gamma 0.9), 8000 training samples.',
+    rows: [],
+  };
+  quiet();
+  say('gemmnet MLP epochs');
+  const r = await g.mlpEpochs({ epochs: opts.reps.mlp, warmup: 1 });
+  sec.gflopPerEpoch = r.gflopPerEpoch;
+  sec.gemmnet = { ...r, bestPer8000: r.best };
+  sec.rows.push({ name: 'gemmnet', threads: r.threads, bestPer8000: r.best, load: r.load,
+    note: `best of ${plural(r.seconds.length, 'epoch')} after 1 warm-up (train() record.seconds)` });
+  say('gemmnet MLP breakdown');
+  sec.breakdown = [2, 1].map((threads) => mlpBreakdown({ threads, reps: opts.quick ? 2 : 3 }));
+  sec.breakdownEpochs = { [r.threads]: r.best };
+  const one = await g.mlpEpochs({ epochs: opts.reps.mlp, warmup: 1, threads: 1 });
+  sec.breakdownEpochs[1] = one.best;
+  sec.gemmnetOneThread = one;
+  sec.rows[0].note += `; 1 thread: ${one.best.toFixed(3)} s`;
+  if (!opts.skipNumpy && !res.skipped.numpy) {
+    const n = numpyRows(res, 'mlp', { epochs: opts.reps.numpyMlp, warmup: 1 });
+    sec.rows.push(...n.rows);
+    sec.numpy = n.runs;
+  }
+  if (!opts.skipTfjs && !res.skipped.tfjs) {
+    const t = tfjsRows(res, 'mlp', 8000);
+    sec.rows.push(...t.rows);
+    sec.tfjs = t.runs;
+  }
+  return sec;
+}
+
+async function cnnSection(res) {
+  const sec = {
+    title: 'CNN epoch',
+    description: 'conv 3×3×32 SAME → ReLU → batch norm → 2×2 max pool → FC 784 → ReLU → FC 10 (cnn() defaults: no ' +
+      'dropout, no L2), batch 32, Adam (lr 1e-4), 8000 training samples.',
+    rows: [],
+    gflopPerEpoch: require('./lib/flops').cnnFlopsPerSample() * 8000 / 1e9,
+  };
+  quiet();
+  say(`gemmnet CNN epochs on ${opts.cnnLimit} samples`);
+  // In a child process: the convolution kernels are young, and a crash must not lose the other results.
+  const r = gemmnetChild('cnn', { epochs: opts.reps.cnn, limit: opts.cnnLimit });
+  if (r.error) {
+    const why = `gemmnet.cnn() does not train in this build: ${r.error}`;
+    sec.gemmnet = { error: why };
+    sec.rows.push({ name: 'gemmnet', error: why });
+    res.notes.push(why);
+  } else {
+    sec.gemmnet = r;
+    const how = r.extrapolated ? `on ${r.samples} samples, extrapolated; ` : '';
+    sec.rows.push({ name: 'gemmnet', threads: r.threads, bestPer8000: r.bestPer8000, load: r.load,
+      note: `${how}best of ${plural(r.seconds.length, 'epoch')} after a warm-up on 320 samples` });
+  }
+  if (!opts.skipNumpy && !res.skipped.numpy) {
+    const n = numpyRows(res, 'cnn', { limit: opts.numpyCnnLimit, epochs: opts.reps.numpyCnn, warmup: 0 });
+    sec.rows.push(...n.rows);
+    sec.numpy = n.runs;
+  }
+  if (!opts.skipTfjs && !res.skipped.tfjs) {
+    const t = tfjsRows(res, 'cnn', 8000);
+    sec.rows.push(...t.rows);
+    sec.tfjs = t.runs;
+  }
+  return sec;
+}
+
+// The MLP epoch quiet and with one busy process (not pinned). Quiet and contended measurements
+// alternate, round by round, so that a change in the machine's other load touches both alike.
+// gemmnet at 2 and 1 threads (one model each, an epoch per round); NumPy f32 at 2 threads, also with
+// OPENBLAS_THREAD_TIMEOUT=4 so that its idle OpenBLAS workers sleep at once instead of polling (a
+// process per round: a warm-up epoch and a timed one).
+async function contentionSection(res) {
+  const rounds = opts.reps.contention;
+  const rows = [];
+  const merge = (parts) => {
+    const errors = parts.filter((p) => p.error);
+    if (errors.length) return { error: errors[0].error };
+    const seconds = parts.flatMap((p) => p.seconds);
+    const wall = parts.reduce((a, p) => a + (p.load ? p.load.seconds : 0), 0);
+    const avg = (key) => parts.reduce((a, p) => a + (p.load && p.load[key] != null ? p.load[key] * p.load.seconds : 0), 0) / wall;
+    return { seconds, cpuSeconds: parts.flatMap((p) => p.cpuSeconds || []), load: { seconds: wall, otherCores: avg('otherCores'), busyCores: avg('busyCores'), ownCores: avg('ownCores') } };
+  };
+  const alternate = async (name, run, note) => {
+    const q = [];
+    const k = [];
+    for (let i = 0; i < rounds; i++) {
+      say(`contention: ${name}, round ${i + 1} of ${rounds}`);
+      q.push(await run(null));
+      k.push(await withBusy((busy) => run(busy)));
+    }
+    const quietRuns = merge(q);
+    const busyRuns = merge(k);
+    const err = quietRuns.error || busyRuns.error;
+    rows.push(err ? { name, error: err } : { name, quiet: quietRuns, contended: busyRuns, note });
+  };
+  quiet();
+  for (const threads of [2, 1]) {
+    const session = g.mlpSession();
+    await alternate(`gemmnet, ${plural(threads, 'thread')}`, (busy) => session.epoch({ threads, busy }));
+  }
+  // Where gemmnet leaves the threading to OpenBLAS, see what its idle workers' polling costs.
+  if (res.gemmnet.blasThreads !== 1) {
+    await alternate('gemmnet, 2 threads, OPENBLAS_THREAD_TIMEOUT=4',
+      (busy) => gemmnetChild('mlp', { epochs: 1, threads: 2, busy, env: { OPENBLAS_THREAD_TIMEOUT: '4' } }),
+      'separate processes; idle OpenBLAS workers sleep after 2^4 cycles instead of polling for work');
+  }
+  if (!opts.skipNumpy && !res.skipped.numpy) {
+    const numpy = (env) => async (busy) => runNumpy({ model: 'mlp', dtype: 'float32', threads: 2, epochs: 1, warmup: 1, busy, env });
+    await alternate('NumPy f32, 2 threads', numpy({}), 'a process per round');
+    await alternate('NumPy f32, 2 threads, OPENBLAS_THREAD_TIMEOUT=4', numpy({ OPENBLAS_THREAD_TIMEOUT: '4' }),
+      'a process per round; idle OpenBLAS workers sleep after 2^4 cycles instead of polling for work');
+  }
+  say('idle spin of BLAS workers');
+  // Each probe in a fresh process, so that no earlier work (BLAS workers, garbage collection) shows.
+  const probe = (threads, env = {}) => {
+    quiet();
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'lib', 'gemmnet.js'), 'spin', '--threads', String(threads)],
+      { env: { ...process.env, ...env }, encoding: 'utf8' });
+    return r.status === 0 ? parseLast(r.stdout) : { error: r.signal ? `killed by ${r.signal}` : firstError(r.stderr) };
+  };
+  const spin = [
+    { name: 'gemmnet, 2 threads', samples: probe(2) },
+    { name: 'gemmnet, 2 threads, OPENBLAS_THREAD_TIMEOUT=4', samples: probe(2, { OPENBLAS_THREAD_TIMEOUT: '4' }) },
+    { name: 'gemmnet, 1 thread', samples: probe(1) },
+  ];
+  if (!opts.skipNumpy && !res.skipped.numpy) {
+    spin.push({ name: 'NumPy, 2 threads', samples: numpyIdleSpin({ threads: 2 }) });
+    spin.push({ name: 'NumPy, 2 threads, OPENBLAS_THREAD_TIMEOUT=4', samples: numpyIdleSpin({ threads: 2, env: { OPENBLAS_THREAD_TIMEOUT: '4' } }) });
+  }
+  return {
+    description: `${rounds} rounds, each one quiet epoch and one contended epoch (quiet and contended alternate, so that ` +
+      'a change in the machine\'s other load touches both alike); "contended" runs with one `node -e "for(;;){}"` ' +
+      'process started just before, on whichever core the scheduler gives it. Ratios compare medians; spread is the ' +
+      'slowest epoch over the fastest. CPU / wall is the process\'s CPU time (all threads) over the epoch\'s wall time.',
+    rows,
+    spin,
+  };
+}
+
+function parseLast(stdout) {
+  const line = (stdout || '').trim().split('\n').filter((l) => l.startsWith('{') || l.startsWith('[')).pop();
+  return line ? JSON.parse(line) : { error: 'no output' };
+}
+
+/** Epochs timed by lib/gemmnet.js in a child process; { error } when it fails or crashes. */
+function gemmnetChild(model, { epochs, threads, limit, busy = null, env = {} }) {
+  const args = [path.join(__dirname, 'lib', 'gemmnet.js'), model, '--epochs', String(epochs)];
+  if (threads) args.push('--threads', String(threads));
+  if (limit) args.push('--limit', String(limit));
+  const stop = phase(busy);
+  const r = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600000 });
+  const load = stop();
+  if (r.error) return { error: r.error.message };
+  if (r.signal) return { error: `the process was killed by ${r.signal}` };
+  if (r.status !== 0) return { error: firstError(r.stderr) };
+  return { ...parseLast(r.stdout), load };
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0] ? cpus[0].model.trim() : 'unknown CPU',
+    cores: cpus.length,
+    node: process.versions.node,
+    loadavg: os.loadavg().map((x) => x.toFixed(2)).join(' '),
+  };
+}
+
+async function main() {
+  const t0 = performance.now();
+  const res = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    machine: machine(),
+    gemmnet: g.gemmnet.buildInfo(),
+    options: opts,
+    data: g.data().name,
+    skipped: {},
+    notes: [],
+  };
+  const envBlas = Object.keys(process.env).filter((k) => k.startsWith('OPENBLAS'));
+  if (envBlas.length) res.notes.push(`OpenBLAS variables in the environment: ${envBlas.map((k) => `${k}=${process.env[k]}`).join(', ')}`);
+  if (['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].some((k) => k in process.env)) {
+    res.notes.push('OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE were unset for the NumPy processes only.');
+  }
+  if (opts.skipNumpy) res.skipped.numpy = 'skipped (--skip-numpy)';
+  else {
+    const why = numpyMissing();
+    if (why) res.skipped.numpy = why;
+  }
+  if (opts.skipTfjs) res.skipped.tfjs = `skipped (--skip-tfjs); to include TensorFlow.js: ${INSTALL}`;
+  else {
+    const why = tfjsMissing();
+    if (why) res.skipped.tfjs = why;
+  }
+  for (const [what, why] of Object.entries(res.skipped)) {
+    say(`${what}: ${why}`);
+    res.notes.push(`${what === 'tfjs' ? 'TensorFlow.js' : 'NumPy'}: ${why}`);
+  }
+
+  quiet();
+  say('sgemm ceiling');
+  res.ceiling = g.sgemmCeiling({ reps: opts.reps.ceiling });
+  res.ceiling.best = Math.max(...Object.values(res.ceiling.threads).map((t) => t.gflops));
+
+  if (opts.only !== 'cnn') res.mlp = await mlpSection(res);
+  if (opts.only !== 'cnn' && !opts.skipContention) res.contention = await contentionSection(res);
+  if (opts.only !== 'mlp') res.cnn = await cnnSection(res);
+
+  res.seconds = (performance.now() - t0) / 1000;
+  const md = markdown(res);
+  fs.mkdirSync(opts.out, { recursive: true });
+  fs.writeFileSync(path.join(opts.out, 'latest.json'), JSON.stringify(res, null, 2) + '\n');
+  fs.writeFileSync(path.join(opts.out, 'latest.md'), md);
+  process.stdout.write(md);
+  say(`\n(${res.seconds.toFixed(0)} s; written to ${path.relative(process.cwd(), path.join(opts.out, 'latest.{json,md}'))})`);
+  if (res.contention) summarizeContention(res.contention);
+}
+
+// A few plain sentences on the contention runs, printed after the tables.
+function summarizeContention(c) {
+  for (const r of c.rows) {
+    if (r.error) continue;
+    const ratio = median(r.contended.seconds) / median(r.quiet.seconds);
+    say(`  ${r.name}: ${ratio.toFixed(2)}× slower with a busy process`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e && e.stack ? e.stack : e);
+  process.exit(1);
+});
