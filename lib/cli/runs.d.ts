@@ -12,7 +12,6 @@ export interface RunOutcome {
     /** Absent when the run was never started (interrupted before it). */
     experiment?: Experiment;
 }
-export declare function plannedEpochs(args: TrainArgs): number;
 export declare function runAll(runs: PlannedRun[], dir: string, signal: AbortSignal): Promise<RunOutcome[]>;
 /** A note for each run that was cut short or never started; none when every run finished. */
 export declare function interruptionNotes(outcomes: RunOutcome[]): string[];

@@ -33,7 +33,6 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.plannedEpochs = plannedEpochs;
 exports.runAll = runAll;
 exports.interruptionNotes = interruptionNotes;
 // Several training runs in a row (a sweep, the study): one loaded data set, progress naming which
@@ -41,13 +40,10 @@ exports.interruptionNotes = interruptionNotes;
 const path = __importStar(require("path"));
 const tables_1 = require("../report/tables");
 const train_command_1 = require("./train-command");
-function plannedEpochs(args) {
-    return args.epochs ?? (args.model === 'cnn' ? 50 : 200);
-}
 async function runAll(runs, dir, signal) {
     const outcomes = [];
     for (const [i, run] of runs.entries()) {
-        const outcome = { run, plannedEpochs: plannedEpochs(run.args) };
+        const outcome = { run, plannedEpochs: (0, train_command_1.plannedEpochs)(run.args) };
         outcomes.push(outcome);
         if (signal.aborted)
             continue;

@@ -16,7 +16,7 @@ export interface Sweep {
 export declare function pickSweep(values: Record<string, string | undefined>): Sweep;
 export declare function sweepRuns(base: TrainArgs, sweep: Sweep, idPrefix?: string): PlannedRun[];
 /** The overlaid figure and the table of a finished (or interrupted) sweep. */
-export declare function sweepResults(title: string, sweep: Sweep, outcomes: RunOutcome[]): {
+export declare function sweepResults(title: string, option: SweepOption, outcomes: RunOutcome[]): {
     scene: import("../report/scene").Scene;
     table: Table;
     ran: number;

@@ -69,21 +69,17 @@ function sweepRuns(base, sweep, idPrefix = '') {
     const s = exports.SWEEPS[sweep.option];
     return sweep.values.map((v) => {
         const args = { ...base, [s.arg]: v };
-        return { id: `${idPrefix}${sweep.option}-${v}`, title: `${s.label(v)}: ${describeArgs(args)}`, args };
+        return { id: `${idPrefix}${sweep.option}-${v}`, title: `${s.label(v)}: ${(0, train_command_1.describeRun)(args)}`, args };
     });
 }
-function describeArgs(a) {
-    return (0, train_command_1.describeRun)({ model: a.model, hidden: a.hidden ?? 1000, l2: a.l2 ?? 0, keepProb: a.keepProb ?? 1,
-        optimizer: a.model === 'cnn' ? 'adam' : 'momentum' });
-}
 /** The overlaid figure and the table of a finished (or interrupted) sweep. */
-function sweepResults(title, sweep, outcomes) {
-    const s = exports.SWEEPS[sweep.option];
+function sweepResults(title, option, outcomes) {
+    const s = exports.SWEEPS[option];
     const done = outcomes.filter((o) => o.experiment);
     const scene = (0, curves_1.sweepFigure)(title, done.map((o) => ({
         label: s.label(o.run.args[s.arg]), history: o.experiment.history,
     })));
-    const table = (0, tables_1.sweepTable)(`${title}: final and best-epoch (lowest validation loss) accuracies`, { title: s.title, key: sweep.option }, outcomes.map((o) => ({
+    const table = (0, tables_1.sweepTable)(`${title}: final and best-epoch (lowest validation loss) accuracies`, { title: s.title, key: option }, outcomes.map((o) => ({
         value: String(o.run.args[s.arg]), history: o.experiment?.history, plannedEpochs: o.plannedEpochs,
         seconds: o.experiment?.wallSeconds,
     })));
@@ -106,7 +102,7 @@ async function sweepCommand(argv, signal) {
     const out = values.out;
     const outcomes = await (0, runs_1.runAll)(sweepRuns(base, sweep), out, signal);
     const title = `${s.model.toUpperCase()} sweep over ${s.title}`;
-    const r = sweepResults(title, sweep, outcomes);
+    const r = sweepResults(title, sweep.option, outcomes);
     const files = writeTable(path.join(out, 'table'), r.table);
     if (r.ran)
         files.push(...(0, output_1.writeFigure)(path.join(out, 'curves'), r.scene));

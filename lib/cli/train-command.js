@@ -35,6 +35,7 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.loadSplit = loadSplit;
 exports.defaultSplit = defaultSplit;
+exports.plannedEpochs = plannedEpochs;
 exports.runTraining = runTraining;
 exports.writeTrainOutputs = writeTrainOutputs;
 exports.describeRun = describeRun;
@@ -68,7 +69,7 @@ function loadSplit(dataPath, split, limit) {
     const n = check.integer('--limit', limit, 1, 1e9);
     const head = (s) => {
         const k = Math.min(n, s.n);
-        return { x: s.x.subarray(0, k * (s.x.length / s.n)), y: s.y.subarray(0, k), n: k };
+        return { x: s.x.subarray(0, k === 0 ? 0 : k * (s.x.length / s.n)), y: s.y.subarray(0, k), n: k };
     };
     const parts = { train: head(hit.train), valid: head(hit.valid), test: head(hit.test) };
     return { name: hit.name, ...parts };
@@ -78,10 +79,14 @@ function defaultSplit(n) {
     const valid = Math.floor(n / 10);
     return [n - 2 * valid, valid, valid];
 }
+/** --epochs, or the study's: 200 for the MLP, 50 for the CNN. */
+function plannedEpochs(args) {
+    return args.epochs ?? (args.model === 'cnn' ? 50 : 200);
+}
 async function runTraining(args, signal) {
     const t0 = performance.now();
     const data = loadSplit(args.data, args.split, args.limit);
-    const epochs = check.integer('--epochs', args.epochs ?? (args.model === 'cnn' ? 50 : 200), 1, 1e6);
+    const epochs = check.integer('--epochs', plannedEpochs(args), 1, 1e6);
     const seed = args.seed ?? 521;
     const model = args.model === 'cnn'
         ? (0, cnn_1.cnn)({ keepProb: args.keepProb ?? 1, l2: args.l2 ?? 0, seed })
@@ -125,7 +130,7 @@ async function runTraining(args, signal) {
 async function writeTrainOutputs(dir, e) {
     writeExperiment(dir, e);
     const written = [path.join(dir, 'history.json'), path.join(dir, 'history.csv')];
-    written.push(...(0, output_1.writeFigure)(path.join(dir, 'curves'), (0, curves_1.runFigure)(describeRun(e.settings), e.history)));
+    written.push(...(0, output_1.writeFigure)(path.join(dir, 'curves'), (0, curves_1.runFigure)(describeRun(e.args), e.history)));
     const model = e.model;
     if (typeof model.save === 'function') {
         const file = path.join(dir, 'model.safetensors');
@@ -134,16 +139,16 @@ async function writeTrainOutputs(dir, e) {
     }
     return written;
 }
-/** "MLP 784-1000-10, momentum" or "CNN, L2 0.1, keep 0.75, Adam": a run in a few words. */
-function describeRun(settings) {
-    if (settings.model === 'mlp')
-        return `MLP 784-${settings.hidden}-10, ${settings.optimizer}`;
+/** "MLP 784-1000-10, momentum" or "CNN, L2 0.1, keep-prob 0.75, Adam": a run in a few words. */
+function describeRun(args) {
+    if (args.model === 'mlp')
+        return `MLP 784-${args.hidden ?? 1000}-10, momentum`;
     const parts = ['CNN'];
-    if (settings.l2)
-        parts.push(`L2 ${settings.l2}`);
-    if (settings.keepProb !== 1)
-        parts.push(`keep-prob ${settings.keepProb}`);
-    return `${parts.join(', ')}, ${settings.optimizer === 'adam' ? 'Adam' : settings.optimizer}`;
+    if (args.l2)
+        parts.push(`L2 ${args.l2}`);
+    if (args.keepProb !== undefined && args.keepProb !== 1)
+        parts.push(`keep-prob ${args.keepProb}`);
+    return `${parts.join(', ')}, Adam`;
 }
 function historyCsv(h) {
     const rows = ['epoch,seconds,train_loss,train_accuracy,valid_loss,valid_accuracy,test_loss,test_accuracy'];

@@ -31,5 +31,8 @@ export declare function sweepTable(title: string, parameter: {
     title: string;
     key: string;
 }, rows: SweepRow[]): Table;
-/** The epochs early stopping would pick, by validation loss and by validation accuracy, and the last. */
+/**
+ * The epoch early stopping picks (history.bestEpoch: lowest validation loss), the one the highest
+ * validation accuracy would pick, and the last.
+ */
 export declare function earlyStoppingTable(title: string, history: History): Table;

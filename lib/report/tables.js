@@ -87,10 +87,13 @@ function sweepTable(title, parameter, rows) {
         }),
     };
 }
-/** The epochs early stopping would pick, by validation loss and by validation accuracy, and the last. */
+/**
+ * The epoch early stopping picks (history.bestEpoch: lowest validation loss), the one the highest
+ * validation accuracy would pick, and the last.
+ */
 function earlyStoppingTable(title, history) {
     const rows = [];
-    const byLoss = history.epochs.reduce((b, r) => (r.valid && (!b || r.valid.loss < b.valid.loss) ? r : b), undefined);
+    const byLoss = history.bestEpoch > 0 ? history.epochs[history.bestEpoch - 1] : undefined;
     const byAcc = history.epochs.reduce((b, r) => (r.valid && (!b || r.valid.accuracy > b.valid.accuracy) ? r : b), undefined);
     const last = history.epochs[history.epochs.length - 1];
     const row = (name, r) => [name, r ? r.epoch : null, r?.valid?.loss ?? null, acc(r, 'train'), acc(r, 'valid'), acc(r, 'test')];

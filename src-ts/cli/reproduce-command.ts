@@ -132,7 +132,7 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
     figures: [],
     tables: mlpHistory ? [tableOf('table-early-stopping', earlyStoppingTable('Early stopping on the MLP of Figure 2', mlpHistory))] : [],
   });
-  const hiddenResult = sweepResults('Figure 3: MLP, number of hidden units', { option: 'hidden', values: [] }, hidden);
+  const hiddenResult = sweepResults('Figure 3: MLP, number of hidden units', 'hidden', hidden);
   sections.push({
     id: 'figure-3', heading: 'Figure 3 — MLP: number of hidden units',
     text: ['The MLP of Figure 2 with 100, 500, 1000 (the Figure 2 run) and 2000 hidden units, otherwise the same. ' + CURVES_TEXT],
@@ -149,7 +149,7 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
       runFigure('Figure 4: CNN, Adam', cnnHistory ?? emptyHistory()), Boolean(cnnHistory?.epochs.length)),
     tables: [],
   });
-  const l2Result = sweepResults('Figure 5: CNN, L2 regularization', L2, l2);
+  const l2Result = sweepResults('Figure 5: CNN, L2 regularization', 'l2', l2);
   l2Result.table.title = 'Table 1: CNN accuracy for each L2 weight (final and at the lowest validation loss)';
   sections.push({
     id: 'table-1-figure-5', heading: 'Table 1 and Figure 5 — CNN: L2 regularization',
@@ -159,7 +159,7 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
     tables: [tableOf('table-1', l2Result.table)],
     figures: figureOf('figure-5', 'Figure 5. The CNN with L2 weights 0.01, 0.1 and 0.5.', l2Result.scene, l2Result.ran > 0),
   });
-  const keepResult = sweepResults('Figure 6: CNN, dropout', KEEP, keep);
+  const keepResult = sweepResults('Figure 6: CNN, dropout', 'keep-prob', keep);
   sections.push({
     id: 'figure-6', heading: 'Figure 6 — CNN: dropout',
     text: ['The CNN of Figure 4 with dropout after the first fully connected layer, keeping each unit with probability ' +

@@ -2,7 +2,7 @@
 // run of how many, and after Ctrl-C the current run stops after its batch and the rest are skipped.
 import * as path from 'path';
 import { cutShort } from '../report/tables';
-import { Experiment, runTraining, TrainArgs, writeExperiment } from './train-command';
+import { Experiment, plannedEpochs, runTraining, TrainArgs, writeExperiment } from './train-command';
 
 export interface PlannedRun {
   /** File-safe name: its history goes to `<dir>/<id>/`. */
@@ -17,10 +17,6 @@ export interface RunOutcome {
   plannedEpochs: number;
   /** Absent when the run was never started (interrupted before it). */
   experiment?: Experiment;
-}
-
-export function plannedEpochs(args: TrainArgs): number {
-  return args.epochs ?? (args.model === 'cnn' ? 50 : 200);
 }
 
 export async function runAll(runs: PlannedRun[], dir: string, signal: AbortSignal): Promise<RunOutcome[]> {

@@ -37,24 +37,19 @@ export function sweepRuns(base: TrainArgs, sweep: Sweep, idPrefix = ''): Planned
   const s = SWEEPS[sweep.option];
   return sweep.values.map((v) => {
     const args = { ...base, [s.arg]: v };
-    return { id: `${idPrefix}${sweep.option}-${v}`, title: `${s.label(v)}: ${describeArgs(args)}`, args };
+    return { id: `${idPrefix}${sweep.option}-${v}`, title: `${s.label(v)}: ${describeRun(args)}`, args };
   });
 }
 
-function describeArgs(a: TrainArgs): string {
-  return describeRun({ model: a.model, hidden: a.hidden ?? 1000, l2: a.l2 ?? 0, keepProb: a.keepProb ?? 1,
-    optimizer: a.model === 'cnn' ? 'adam' : 'momentum' });
-}
-
 /** The overlaid figure and the table of a finished (or interrupted) sweep. */
-export function sweepResults(title: string, sweep: Sweep, outcomes: RunOutcome[]) {
-  const s = SWEEPS[sweep.option];
+export function sweepResults(title: string, option: SweepOption, outcomes: RunOutcome[]) {
+  const s = SWEEPS[option];
   const done = outcomes.filter((o) => o.experiment);
   const scene = sweepFigure(title, done.map((o) => ({
     label: s.label(o.run.args[s.arg] as number), history: o.experiment!.history,
   })));
   const table: Table = sweepTable(`${title}: final and best-epoch (lowest validation loss) accuracies`,
-    { title: s.title, key: sweep.option }, outcomes.map((o) => ({
+    { title: s.title, key: option }, outcomes.map((o) => ({
       value: String(o.run.args[s.arg]), history: o.experiment?.history, plannedEpochs: o.plannedEpochs,
       seconds: o.experiment?.wallSeconds,
     })));
@@ -77,7 +72,7 @@ export async function sweepCommand(argv: string[], signal: AbortSignal): Promise
   const out = values.out;
   const outcomes = await runAll(sweepRuns(base, sweep), out, signal);
   const title = `${s.model.toUpperCase()} sweep over ${s.title}`;
-  const r = sweepResults(title, sweep, outcomes);
+  const r = sweepResults(title, sweep.option, outcomes);
   const files = writeTable(path.join(out, 'table'), r.table);
   if (r.ran) files.push(...writeFigure(path.join(out, 'curves'), r.scene));
   process.stdout.write(markdownTable(r.table));

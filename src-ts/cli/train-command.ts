@@ -58,7 +58,7 @@ export function loadSplit(dataPath: string | undefined, split?: [number, number,
   const n = check.integer('--limit', limit, 1, 1e9);
   const head = (s: ImageSet): ImageSet => {
     const k = Math.min(n, s.n);
-    return { x: s.x.subarray(0, k * (s.x.length / s.n)), y: s.y.subarray(0, k), n: k };
+    return { x: s.x.subarray(0, k === 0 ? 0 : k * (s.x.length / s.n)), y: s.y.subarray(0, k), n: k };
   };
   const parts: DatasetSplit = { train: head(hit.train), valid: head(hit.valid), test: head(hit.test) };
   return { name: hit.name, ...parts };
@@ -70,10 +70,15 @@ export function defaultSplit(n: number): [number, number, number] {
   return [n - 2 * valid, valid, valid];
 }
 
+/** --epochs, or the study's: 200 for the MLP, 50 for the CNN. */
+export function plannedEpochs(args: TrainArgs): number {
+  return args.epochs ?? (args.model === 'cnn' ? 50 : 200);
+}
+
 export async function runTraining(args: TrainArgs, signal?: AbortSignal): Promise<Experiment> {
   const t0 = performance.now();
   const data = loadSplit(args.data, args.split, args.limit);
-  const epochs = check.integer('--epochs', args.epochs ?? (args.model === 'cnn' ? 50 : 200), 1, 1e6);
+  const epochs = check.integer('--epochs', plannedEpochs(args), 1, 1e6);
   const seed = args.seed ?? 521;
   const model = args.model === 'cnn'
     ? cnn({ keepProb: args.keepProb ?? 1, l2: args.l2 ?? 0, seed })
@@ -117,7 +122,7 @@ export async function runTraining(args: TrainArgs, signal?: AbortSignal): Promis
 export async function writeTrainOutputs(dir: string, e: Experiment): Promise<string[]> {
   writeExperiment(dir, e);
   const written = [path.join(dir, 'history.json'), path.join(dir, 'history.csv')];
-  written.push(...writeFigure(path.join(dir, 'curves'), runFigure(describeRun(e.settings), e.history)));
+  written.push(...writeFigure(path.join(dir, 'curves'), runFigure(describeRun(e.args), e.history)));
   const model = e.model as unknown as { save?: (file: string) => unknown };
   if (typeof model.save === 'function') {
     const file = path.join(dir, 'model.safetensors');
@@ -127,13 +132,13 @@ export async function writeTrainOutputs(dir: string, e: Experiment): Promise<str
   return written;
 }
 
-/** "MLP 784-1000-10, momentum" or "CNN, L2 0.1, keep 0.75, Adam": a run in a few words. */
-export function describeRun(settings: Record<string, unknown>): string {
-  if (settings.model === 'mlp') return `MLP 784-${settings.hidden}-10, ${settings.optimizer}`;
+/** "MLP 784-1000-10, momentum" or "CNN, L2 0.1, keep-prob 0.75, Adam": a run in a few words. */
+export function describeRun(args: TrainArgs): string {
+  if (args.model === 'mlp') return `MLP 784-${args.hidden ?? 1000}-10, momentum`;
   const parts = ['CNN'];
-  if (settings.l2) parts.push(`L2 ${settings.l2}`);
-  if (settings.keepProb !== 1) parts.push(`keep-prob ${settings.keepProb}`);
-  return `${parts.join(', ')}, ${settings.optimizer === 'adam' ? 'Adam' : settings.optimizer}`;
+  if (args.l2) parts.push(`L2 ${args.l2}`);
+  if (args.keepProb !== undefined && args.keepProb !== 1) parts.push(`keep-prob ${args.keepProb}`);
+  return `${parts.join(', ')}, Adam`;
 }
 
 export function historyCsv(h: History): string {

@@ -112,10 +112,13 @@ export function sweepTable(title: string, parameter: { title: string; key: strin
   };
 }
 
-/** The epochs early stopping would pick, by validation loss and by validation accuracy, and the last. */
+/**
+ * The epoch early stopping picks (history.bestEpoch: lowest validation loss), the one the highest
+ * validation accuracy would pick, and the last.
+ */
 export function earlyStoppingTable(title: string, history: History): Table {
   const rows: Cell[][] = [];
-  const byLoss = history.epochs.reduce<EpochRecord | undefined>((b, r) => (r.valid && (!b || r.valid.loss < b.valid!.loss) ? r : b), undefined);
+  const byLoss = history.bestEpoch > 0 ? history.epochs[history.bestEpoch - 1] : undefined;
   const byAcc = history.epochs.reduce<EpochRecord | undefined>((b, r) => (r.valid && (!b || r.valid.accuracy > b.valid!.accuracy) ? r : b), undefined);
   const last = history.epochs[history.epochs.length - 1];
   const row = (name: string, r: EpochRecord | undefined): Cell[] =>
