@@ -72,6 +72,7 @@ Commands:
                --data PATH          as for train
                --epochs N           epochs of every run (default: 200 for the MLP, 50 for the CNN)
                --out DIR            where the report goes (required)
+               --seed N             initialization and shuffle seed of every run (default 521)
                --threads N          BLAS threads
   bench      Time training against NumPy and this machine's sgemm (arguments go to bench/run.js)
   info       Print what the native binary is and what it chose on this CPU

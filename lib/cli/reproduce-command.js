@@ -123,8 +123,9 @@ async function reproduceCommand(argv, signal) {
     const l2 = pick(l2Runs);
     const keep = pick(keepRuns);
     const written = [];
-    const figureOf = (name, caption, scene, ran) => {
-        if (!ran)
+    /** Writes a figure and lists it for the report; a figure without any run (interrupted) is left out. */
+    const figureOf = (name, caption, scene) => {
+        if (!scene)
             return [];
         const files = (0, output_1.writeFigure)(path.join(out, name), scene);
         written.push(...files);
@@ -143,7 +144,7 @@ async function reproduceCommand(argv, signal) {
         id: 'figure-2', heading: 'Figure 2 — MLP: loss and accuracy per epoch',
         text: [MLP_TEXT, CURVES_TEXT], warnings: (0, runs_1.interruptionNotes)([mlp]), settings: [...settings(mlpBase), wall([mlp])],
         figures: figureOf('figure-2', 'Figure 2. MLP 784-1000-10 with momentum: cross-entropy loss (top) and accuracy (bottom) ' +
-            'on the train, validation and test sets; the dashed line marks the epoch early stopping picks.', (0, curves_1.runFigure)('Figure 2: MLP 784-1000-10, momentum', mlpHistory ?? emptyHistory(), best ? [{ x: best.epoch, label: `early stopping: epoch ${best.epoch}` }] : []), Boolean(mlpHistory?.epochs.length)),
+            'on the train, validation and test sets; the dashed line marks the epoch early stopping picks.', mlpHistory?.epochs.length ? (0, curves_1.runFigure)('Figure 2: MLP 784-1000-10, momentum', mlpHistory, best ? [{ x: best.epoch, label: `early stopping: epoch ${best.epoch}` }] : []) : null),
         tables: [],
     });
     sections.push({
@@ -163,14 +164,14 @@ async function reproduceCommand(argv, signal) {
         id: 'figure-3', heading: 'Figure 3 — MLP: number of hidden units',
         text: ['The MLP of Figure 2 with 100, 500, 1000 (the Figure 2 run) and 2000 hidden units, otherwise the same. ' + CURVES_TEXT],
         warnings: (0, runs_1.interruptionNotes)(hidden), settings: [...settings(mlpBase, ['hidden units', '100, 500, 1000, 2000']), wall(hidden)],
-        figures: figureOf('figure-3', 'Figure 3. MLP with 100 to 2000 hidden units: a colour per size, a dash style per data set.', hiddenResult.scene, hiddenResult.ran > 0),
+        figures: figureOf('figure-3', 'Figure 3. MLP with 100 to 2000 hidden units: a colour per size, a dash style per data set.', hiddenResult.scene),
         tables: [tableOf('table-hidden-units', hiddenResult.table)],
     });
     const cnnHistory = cnn.experiment?.history;
     sections.push({
         id: 'figure-4', heading: 'Figure 4 — CNN: loss and accuracy per epoch',
         text: [CNN_TEXT, CURVES_TEXT], warnings: (0, runs_1.interruptionNotes)([cnn]), settings: [...settings(cnnBase), wall([cnn])],
-        figures: figureOf('figure-4', 'Figure 4. The CNN with Adam, no L2 and no dropout: loss (top) and accuracy (bottom).', (0, curves_1.runFigure)('Figure 4: CNN, Adam', cnnHistory ?? emptyHistory()), Boolean(cnnHistory?.epochs.length)),
+        figures: figureOf('figure-4', 'Figure 4. The CNN with Adam, no L2 and no dropout: loss (top) and accuracy (bottom).', cnnHistory?.epochs.length ? (0, curves_1.runFigure)('Figure 4: CNN, Adam', cnnHistory) : null),
         tables: [],
     });
     const l2Result = (0, sweep_command_1.sweepResults)('Figure 5: CNN, L2 regularization', 'l2', l2);
@@ -181,7 +182,7 @@ async function reproduceCommand(argv, signal) {
                 'λ = 0.01, 0.1 and 0.5. The train loss includes the penalty; validation and test losses are the cross-entropy alone.'],
         warnings: (0, runs_1.interruptionNotes)(l2), settings: [...settings(cnnBase, ['L2 weight', '0.01, 0.1, 0.5']), wall(l2)],
         tables: [tableOf('table-1', l2Result.table)],
-        figures: figureOf('figure-5', 'Figure 5. The CNN with L2 weights 0.01, 0.1 and 0.5.', l2Result.scene, l2Result.ran > 0),
+        figures: figureOf('figure-5', 'Figure 5. The CNN with L2 weights 0.01, 0.1 and 0.5.', l2Result.scene),
     });
     const keepResult = (0, sweep_command_1.sweepResults)('Figure 6: CNN, dropout', 'keep-prob', keep);
     sections.push({
@@ -189,7 +190,7 @@ async function reproduceCommand(argv, signal) {
         text: ['The CNN of Figure 4 with dropout after the first fully connected layer, keeping each unit with probability ' +
                 '0.9, 0.75 and 0.5 during training (inverted dropout: no scaling at evaluation).'],
         warnings: (0, runs_1.interruptionNotes)(keep), settings: [...settings(cnnBase, ['dropout keep probability', '0.9, 0.75, 0.5']), wall(keep)],
-        figures: figureOf('figure-6', 'Figure 6. The CNN with dropout keep probabilities 0.9, 0.75 and 0.5.', keepResult.scene, keepResult.ran > 0),
+        figures: figureOf('figure-6', 'Figure 6. The CNN with dropout keep probabilities 0.9, 0.75 and 0.5.', keepResult.scene),
         tables: [tableOf('table-dropout', keepResult.table)],
     });
     const finished = outcomes.filter((o) => o.experiment && !(0, tables_1.cutShort)(o.experiment.history, o.plannedEpochs)).length;
@@ -219,9 +220,6 @@ async function reproduceCommand(argv, signal) {
     process.stdout.write(`wrote ${written.length} files and ${outcomes.filter((o) => o.experiment).length} run folders to ${out} ` +
         `in ${formatDuration((performance.now() - t0) / 1000)}; open ${path.join(out, 'index.html')}\n`);
     return signal.aborted ? 130 : 0;
-}
-function emptyHistory() {
-    return { epochs: [], bestEpoch: 0, stopReason: 'completed' };
 }
 function runsTable(outcomes) {
     return {

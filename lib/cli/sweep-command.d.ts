@@ -15,11 +15,10 @@ export interface Sweep {
 /** The swept option: the one given a comma-separated list (or the only one of the three given). */
 export declare function pickSweep(values: Record<string, string | undefined>): Sweep;
 export declare function sweepRuns(base: TrainArgs, sweep: Sweep, idPrefix?: string): PlannedRun[];
-/** The overlaid figure and the table of a finished (or interrupted) sweep. */
+/** The table of a finished (or interrupted) sweep, and its overlaid figure when any run was done. */
 export declare function sweepResults(title: string, option: SweepOption, outcomes: RunOutcome[]): {
-    scene: import("../report/scene").Scene;
+    scene: import("../report/scene").Scene | null;
     table: Table;
-    ran: number;
 };
 export declare function writeTable(base: string, table: Table): string[];
 export declare function sweepCommand(argv: string[], signal: AbortSignal): Promise<number>;

@@ -72,18 +72,18 @@ function sweepRuns(base, sweep, idPrefix = '') {
         return { id: `${idPrefix}${sweep.option}-${v}`, title: `${s.label(v)}: ${(0, train_command_1.describeRun)(args)}`, args };
     });
 }
-/** The overlaid figure and the table of a finished (or interrupted) sweep. */
+/** The table of a finished (or interrupted) sweep, and its overlaid figure when any run was done. */
 function sweepResults(title, option, outcomes) {
     const s = exports.SWEEPS[option];
-    const done = outcomes.filter((o) => o.experiment);
-    const scene = (0, curves_1.sweepFigure)(title, done.map((o) => ({
+    const done = outcomes.filter((o) => o.experiment?.history.epochs.length);
+    const scene = done.length ? (0, curves_1.sweepFigure)(title, done.map((o) => ({
         label: s.label(o.run.args[s.arg]), history: o.experiment.history,
-    })));
+    }))) : null;
     const table = (0, tables_1.sweepTable)(`${title}: final and best-epoch (lowest validation loss) accuracies`, { title: s.title, key: option }, outcomes.map((o) => ({
         value: String(o.run.args[s.arg]), history: o.experiment?.history, plannedEpochs: o.plannedEpochs,
         seconds: o.experiment?.wallSeconds,
     })));
-    return { scene, table, ran: done.length };
+    return { scene, table };
 }
 function writeTable(base, table) {
     (0, output_1.writeFileAtomic)(`${base}.md`, (0, tables_1.markdownTable)(table));
@@ -104,7 +104,7 @@ async function sweepCommand(argv, signal) {
     const title = `${s.model.toUpperCase()} sweep over ${s.title}`;
     const r = sweepResults(title, sweep.option, outcomes);
     const files = writeTable(path.join(out, 'table'), r.table);
-    if (r.ran)
+    if (r.scene)
         files.push(...(0, output_1.writeFigure)(path.join(out, 'curves'), r.scene));
     process.stdout.write((0, tables_1.markdownTable)(r.table));
     for (const note of (0, runs_1.interruptionNotes)(outcomes))

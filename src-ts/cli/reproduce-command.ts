@@ -95,8 +95,9 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
   const keep = pick(keepRuns);
 
   const written: string[] = [];
-  const figureOf = (name: string, caption: string, scene: Scene, ran: boolean): ReportFigure[] => {
-    if (!ran) return [];
+  /** Writes a figure and lists it for the report; a figure without any run (interrupted) is left out. */
+  const figureOf = (name: string, caption: string, scene: Scene | null): ReportFigure[] => {
+    if (!scene) return [];
     const files = writeFigure(path.join(out, name), scene);
     written.push(...files);
     return [{ caption, scene, files: files.map((f) => path.basename(f)) }];
@@ -116,8 +117,8 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
     text: [MLP_TEXT, CURVES_TEXT], warnings: interruptionNotes([mlp]), settings: [...settings(mlpBase), wall([mlp])],
     figures: figureOf('figure-2', 'Figure 2. MLP 784-1000-10 with momentum: cross-entropy loss (top) and accuracy (bottom) ' +
       'on the train, validation and test sets; the dashed line marks the epoch early stopping picks.',
-    runFigure('Figure 2: MLP 784-1000-10, momentum', mlpHistory ?? emptyHistory(),
-      best ? [{ x: best.epoch, label: `early stopping: epoch ${best.epoch}` }] : []), Boolean(mlpHistory?.epochs.length)),
+    mlpHistory?.epochs.length ? runFigure('Figure 2: MLP 784-1000-10, momentum', mlpHistory,
+      best ? [{ x: best.epoch, label: `early stopping: epoch ${best.epoch}` }] : []) : null),
     tables: [],
   });
   sections.push({
@@ -138,7 +139,7 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
     text: ['The MLP of Figure 2 with 100, 500, 1000 (the Figure 2 run) and 2000 hidden units, otherwise the same. ' + CURVES_TEXT],
     warnings: interruptionNotes(hidden), settings: [...settings(mlpBase, ['hidden units', '100, 500, 1000, 2000']), wall(hidden)],
     figures: figureOf('figure-3', 'Figure 3. MLP with 100 to 2000 hidden units: a colour per size, a dash style per data set.',
-      hiddenResult.scene, hiddenResult.ran > 0),
+      hiddenResult.scene),
     tables: [tableOf('table-hidden-units', hiddenResult.table)],
   });
   const cnnHistory = cnn.experiment?.history;
@@ -146,7 +147,7 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
     id: 'figure-4', heading: 'Figure 4 — CNN: loss and accuracy per epoch',
     text: [CNN_TEXT, CURVES_TEXT], warnings: interruptionNotes([cnn]), settings: [...settings(cnnBase), wall([cnn])],
     figures: figureOf('figure-4', 'Figure 4. The CNN with Adam, no L2 and no dropout: loss (top) and accuracy (bottom).',
-      runFigure('Figure 4: CNN, Adam', cnnHistory ?? emptyHistory()), Boolean(cnnHistory?.epochs.length)),
+      cnnHistory?.epochs.length ? runFigure('Figure 4: CNN, Adam', cnnHistory) : null),
     tables: [],
   });
   const l2Result = sweepResults('Figure 5: CNN, L2 regularization', 'l2', l2);
@@ -157,7 +158,7 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
       'λ = 0.01, 0.1 and 0.5. The train loss includes the penalty; validation and test losses are the cross-entropy alone.'],
     warnings: interruptionNotes(l2), settings: [...settings(cnnBase, ['L2 weight', '0.01, 0.1, 0.5']), wall(l2)],
     tables: [tableOf('table-1', l2Result.table)],
-    figures: figureOf('figure-5', 'Figure 5. The CNN with L2 weights 0.01, 0.1 and 0.5.', l2Result.scene, l2Result.ran > 0),
+    figures: figureOf('figure-5', 'Figure 5. The CNN with L2 weights 0.01, 0.1 and 0.5.', l2Result.scene),
   });
   const keepResult = sweepResults('Figure 6: CNN, dropout', 'keep-prob', keep);
   sections.push({
@@ -165,7 +166,7 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
     text: ['The CNN of Figure 4 with dropout after the first fully connected layer, keeping each unit with probability ' +
       '0.9, 0.75 and 0.5 during training (inverted dropout: no scaling at evaluation).'],
     warnings: interruptionNotes(keep), settings: [...settings(cnnBase, ['dropout keep probability', '0.9, 0.75, 0.5']), wall(keep)],
-    figures: figureOf('figure-6', 'Figure 6. The CNN with dropout keep probabilities 0.9, 0.75 and 0.5.', keepResult.scene, keepResult.ran > 0),
+    figures: figureOf('figure-6', 'Figure 6. The CNN with dropout keep probabilities 0.9, 0.75 and 0.5.', keepResult.scene),
     tables: [tableOf('table-dropout', keepResult.table)],
   });
 
@@ -196,10 +197,6 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
   process.stdout.write(`wrote ${written.length} files and ${outcomes.filter((o) => o.experiment).length} run folders to ${out} ` +
     `in ${formatDuration((performance.now() - t0) / 1000)}; open ${path.join(out, 'index.html')}\n`);
   return signal.aborted ? 130 : 0;
-}
-
-function emptyHistory() {
-  return { epochs: [], bestEpoch: 0, stopReason: 'completed' as const };
 }
 
 function runsTable(outcomes: RunOutcome[]): Table {

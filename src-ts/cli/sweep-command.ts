@@ -41,19 +41,19 @@ export function sweepRuns(base: TrainArgs, sweep: Sweep, idPrefix = ''): Planned
   });
 }
 
-/** The overlaid figure and the table of a finished (or interrupted) sweep. */
+/** The table of a finished (or interrupted) sweep, and its overlaid figure when any run was done. */
 export function sweepResults(title: string, option: SweepOption, outcomes: RunOutcome[]) {
   const s = SWEEPS[option];
-  const done = outcomes.filter((o) => o.experiment);
-  const scene = sweepFigure(title, done.map((o) => ({
+  const done = outcomes.filter((o) => o.experiment?.history.epochs.length);
+  const scene = done.length ? sweepFigure(title, done.map((o) => ({
     label: s.label(o.run.args[s.arg] as number), history: o.experiment!.history,
-  })));
+  }))) : null;
   const table: Table = sweepTable(`${title}: final and best-epoch (lowest validation loss) accuracies`,
     { title: s.title, key: option }, outcomes.map((o) => ({
       value: String(o.run.args[s.arg]), history: o.experiment?.history, plannedEpochs: o.plannedEpochs,
       seconds: o.experiment?.wallSeconds,
     })));
-  return { scene, table, ran: done.length };
+  return { scene, table };
 }
 
 export function writeTable(base: string, table: Table): string[] {
@@ -74,7 +74,7 @@ export async function sweepCommand(argv: string[], signal: AbortSignal): Promise
   const title = `${s.model.toUpperCase()} sweep over ${s.title}`;
   const r = sweepResults(title, sweep.option, outcomes);
   const files = writeTable(path.join(out, 'table'), r.table);
-  if (r.ran) files.push(...writeFigure(path.join(out, 'curves'), r.scene));
+  if (r.scene) files.push(...writeFigure(path.join(out, 'curves'), r.scene));
   process.stdout.write(markdownTable(r.table));
   for (const note of interruptionNotes(outcomes)) process.stderr.write(`gemmnet: ${note}\n`);
   process.stdout.write(`wrote ${files.join(', ')} and ${outcomes.filter((o) => o.experiment).length} run folders in ${out}\n`);
