@@ -18,6 +18,8 @@ import time
 
 import numpy as np
 
+import contention
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_DATA = os.path.join(REPO, "..", "shared", "data", "notmnist", "notMNIST-10k.npz")
 SPLIT_SEED = 521   # the course's np.random.seed(521) shuffle
@@ -40,6 +42,9 @@ def parse_args(model, default_limit=None):
                              f"(default: {default_limit or TRAIN_SIZE})")
     parser.add_argument("--seed", type=int, default=0, help="seed for the initial weights and shuffles")
     parser.add_argument("--json", action="store_true", help="print one JSON line on stdout; the epoch log goes to stderr")
+    parser.add_argument("--alternate-busy", metavar="JSON", type=json.loads, default=None,
+                        help="a command as a JSON list, e.g. '[\"node\", \"-e\", \"for(;;){}\"]': after the "
+                             "first epoch, every second epoch runs with it competing for a core")
     args = parser.parse_args()
     if args.epochs < 1 or (args.limit is not None and args.limit < 1):
         parser.error("--epochs and --limit must be at least 1")
@@ -98,10 +103,11 @@ def softmax_cross_entropy(z, labels):
 
 
 def train(args, make_params, step, predict, batch_size):
-    """Run the epochs; return per-epoch wall seconds, per-epoch CPU seconds
-    (all threads: above the wall time when BLAS threads run, or spin while
-    they wait for work), mean training losses, FLOPs per epoch and the
-    validation accuracy at the end.
+    """Run the epochs; return a dict of per-epoch lists: wall `seconds`,
+    `cpu_seconds` (all threads: above the wall time when BLAS threads run,
+    or spin while they wait for work), `other_cores` (see contention.py),
+    `busy` (whether a busy process competed) and mean training `losses`;
+    and `flops` per epoch and the validation `accuracy` at the end.
 
     `make_params(rng, dtype)` returns (params, optimizer state) as dicts of
     arrays; `step(params, state, xb, yb, matmul)` does forward, backward and
@@ -114,25 +120,33 @@ def train(args, make_params, step, predict, batch_size):
     rng = np.random.default_rng(args.seed)
     params, state = make_params(rng, args.dtype)
     matmul = FlopCounter()
-    seconds, cpu_seconds, losses = [], [], []
+    seconds, cpu_seconds, other_cores, busy_epochs, losses = [], [], [], [], []
     for epoch in range(args.epochs):
         order = rng.permutation(len(x))
         xs, ys = x[order], y[order]
         matmul.flops = 0
         loss_sum = 0.0
+        busy = args.alternate_busy is not None and epoch > 0 and epoch % 2 == 0
+        competitor = contention.Competitor(args.alternate_busy) if busy else None
+        load = contention.Load(competitor)
         start, cpu_start = time.perf_counter(), time.process_time()
         for i in range(0, len(xs), batch_size):
             xb, yb = xs[i:i + batch_size], ys[i:i + batch_size]
             loss_sum += step(params, state, xb, yb, matmul) * len(xb)
         seconds.append(time.perf_counter() - start)
         cpu_seconds.append(time.process_time() - cpu_start)  # all of the process's threads
+        other_cores.append(load.stop())
+        busy_epochs.append(busy)
+        if competitor:
+            competitor.stop()
         losses.append(loss_sum / len(xs))
         log(args, epoch, seconds[-1], losses[-1], matmul.flops, len(xs))
     for name, p in params.items():
         if p.dtype != args.dtype:
             raise RuntimeError(f"{name} drifted to {p.dtype} while training in {args.dtype}")
     accuracy = float((predict(params, x_valid) == y_valid).mean())
-    return seconds, cpu_seconds, losses, matmul.flops, accuracy
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds, "other_cores": other_cores, "busy": busy_epochs,
+            "losses": losses, "flops": matmul.flops, "accuracy": accuracy}
 
 
 def blas_info():
@@ -177,7 +191,8 @@ def log(args, epoch, seconds, loss, flops, samples):
     print(line, file=sys.stderr if args.json else sys.stdout, flush=True)
 
 
-def report(args, model, seconds, cpu_seconds, losses, flops, accuracy):
+def report(args, model, run):
+    seconds, flops, accuracy = run["seconds"], run["flops"], run["accuracy"]
     samples = args.limit
     result = {
         "impl": "numpy",
@@ -188,9 +203,11 @@ def report(args, model, seconds, cpu_seconds, losses, flops, accuracy):
         "samples_per_epoch": samples,
         "blas": blas_info(),
         "epoch_seconds": seconds,
-        "epoch_cpu_seconds": cpu_seconds,
+        "epoch_cpu_seconds": run["cpu_seconds"],
+        "epoch_other_cores": run["other_cores"],  # cores other processes kept busy, per epoch
+        "epoch_busy": run["busy"],                # whether a busy process competed in that epoch
         "best_epoch_seconds": min(seconds),
-        "train_loss": losses,
+        "train_loss": run["losses"],
         "valid_accuracy": accuracy,
         "gflop_per_epoch": flops / 1e9,
     }

@@ -187,8 +187,7 @@ def predict(params, x, batch=500):
 
 def main():
     args = common.parse_args("cnn", default_limit=2000)
-    seconds, cpu_seconds, losses, flops, accuracy = common.train(args, make_params, step, predict, BATCH)
-    common.report(args, "cnn", seconds, cpu_seconds, losses, flops, accuracy)
+    common.report(args, "cnn", common.train(args, make_params, step, predict, BATCH))
 
 
 if __name__ == "__main__":

@@ -66,8 +66,7 @@ def predict(params, x):
 
 def main():
     args = common.parse_args("mlp")
-    seconds, cpu_seconds, losses, flops, accuracy = common.train(args, make_params, step, predict, BATCH)
-    common.report(args, "mlp", seconds, cpu_seconds, losses, flops, accuracy)
+    common.report(args, "mlp", common.train(args, make_params, step, predict, BATCH))
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 const HELP = `usage: node bench/run.js [options]
-  --quick              fewer repetitions and shorter samples (about 3 minutes instead of 8)
+  --quick              fewer repetitions and shorter samples (about 2.5 minutes instead of 6 on 2 idle cores)
   --only mlp|cnn       run one model's epochs (the sgemm ceiling is always measured; contention goes with mlp)
   --skip-numpy         no NumPy runs
   --skip-tfjs          no TensorFlow.js runs (they need \`npm install --prefix bench\`)
@@ -72,7 +72,7 @@ try {
 
 const g = require('./lib/gemmnet');
 const { phase, waitQuiet, withBusy } = require('./lib/load');
-const { runNumpy, numpyMissing, numpyIdleSpin } = require('./lib/numpy');
+const { runNumpy, numpyContention, numpyMissing, numpyIdleSpin } = require('./lib/numpy');
 const { runTfjs, tfjsMissing, INSTALL } = require('./lib/tfjs');
 const { mlpBreakdown } = require('./lib/breakdown');
 const { markdown, median } = require('./lib/report');
@@ -218,8 +218,8 @@ async function cnnSection(res) {
 // The MLP epoch quiet and with one busy process (not pinned). Quiet and contended measurements
 // alternate, round by round, so that a change in the machine's other load touches both alike.
 // gemmnet at 2 and 1 threads (one model each, an epoch per round); NumPy f32 at 2 threads, also with
-// OPENBLAS_THREAD_TIMEOUT=4 so that its idle OpenBLAS workers sleep at once instead of polling (a
-// process per round: a warm-up epoch and a timed one).
+// OPENBLAS_THREAD_TIMEOUT=4 so that its idle OpenBLAS workers sleep at once instead of polling, and
+// at 1 thread.
 async function contentionSection(res) {
   const rounds = opts.reps.contention;
   const rows = [];
@@ -256,10 +256,17 @@ async function contentionSection(res) {
       'separate processes; idle OpenBLAS workers sleep after 2^4 cycles instead of polling for work');
   }
   if (!opts.skipNumpy && !res.skipped.numpy) {
-    const numpy = (env) => async (busy) => runNumpy({ model: 'mlp', dtype: 'float32', threads: 2, epochs: 1, warmup: 1, busy, env });
-    await alternate('NumPy f32, 2 threads', numpy({}), 'a process per round');
-    await alternate('NumPy f32, 2 threads, OPENBLAS_THREAD_TIMEOUT=4', numpy({ OPENBLAS_THREAD_TIMEOUT: '4' }),
-      'a process per round; idle OpenBLAS workers sleep after 2^4 cycles instead of polling for work');
+    // One process each, alternating quiet and contended epochs itself (numpy_mlp.py --alternate-busy).
+    const numpy = (name, threads, env, note) => {
+      quiet();
+      say(`contention: ${name}`);
+      const r = numpyContention({ threads, rounds, env });
+      rows.push(r.error ? { name, error: r.error } : { name, quiet: r.quiet, contended: r.contended, note });
+    };
+    numpy('NumPy f32, 2 threads', 2, {});
+    numpy('NumPy f32, 2 threads, OPENBLAS_THREAD_TIMEOUT=4', 2, { OPENBLAS_THREAD_TIMEOUT: '4' },
+      'idle OpenBLAS workers sleep after 2^4 cycles instead of polling for work');
+    numpy('NumPy f32, 1 thread', 1, {});
   }
   say('idle spin of BLAS workers');
   // Each probe in a fresh process, so that no earlier work (BLAS workers, garbage collection) shows.
@@ -348,6 +355,8 @@ async function main() {
     res.notes.push(`${what === 'tfjs' ? 'TensorFlow.js' : 'NumPy'}: ${why}`);
   }
 
+  const runPhase = phase();
+  let runLoad = {};
   quiet();
   say('sgemm ceiling');
   res.ceiling = g.sgemmCeiling({ reps: opts.reps.ceiling });
@@ -356,8 +365,16 @@ async function main() {
   if (opts.only !== 'cnn') res.mlp = await mlpSection(res);
   if (opts.only !== 'cnn' && !opts.skipContention) res.contention = await contentionSection(res);
   if (opts.only !== 'mlp') res.cnn = await cnnSection(res);
+  runLoad = runPhase();
 
   res.seconds = (performance.now() - t0) / 1000;
+  res.backgroundCores = runLoad.otherCores;
+  if (runLoad.otherCores != null && runLoad.otherCores >= 0.25) {
+    res.notes.unshift(`The machine was not quiet: other processes kept ${runLoad.otherCores.toFixed(2)} of ` +
+      `${res.machine.cores} cores busy on average during the run. Every number here is slower and noisier than the ` +
+      'hardware allows; 2-thread runs (the sgemm ceiling included) suffer most, so fractions of the ceiling can ' +
+      'exceed 100%. Compare rows measured under similar background load, or rerun on a quiet machine.');
+  }
   const md = markdown(res);
   fs.mkdirSync(opts.out, { recursive: true });
   fs.writeFileSync(path.join(opts.out, 'latest.json'), JSON.stringify(res, null, 2) + '\n');

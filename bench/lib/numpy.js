@@ -29,10 +29,12 @@ function numpyMissing() {
  * The first `warmup` epochs are dropped from `seconds`. Returns the script's JSON report plus the
  * load during the run, or { error }.
  */
-function runNumpy({ model, dtype, threads, epochs, warmup = 1, limit, busy = null, env: extra = {}, timeoutSeconds = 300 }) {
+function runNumpy({ model, dtype, threads, epochs, warmup = 1, limit, busy = null, env: extra = {}, extraArgs = [],
+  timeoutSeconds = 300 }) {
   const script = path.join(__dirname, '..', `numpy_${model}.py`);
   const args = [script, '--json', '--dtype', dtype, '--epochs', String(epochs + warmup), '--threads', String(threads)];
   if (limit) args.push('--limit', String(limit));
+  args.push(...extraArgs);
   const { env, unset } = childEnv(threads, extra);
   const stop = phase(busy);
   const r = spawnSync(PYTHON, args, { env, encoding: 'utf8', timeout: timeoutSeconds * 1000 });
@@ -60,6 +62,29 @@ function runNumpy({ model, dtype, threads, epochs, warmup = 1, limit, busy = nul
 }
 
 /**
+ * The MLP epoch in one NumPy process, alternating after a warm-up epoch: quiet, then with a busy
+ * process (node spinning) competing, `rounds` times each. Returns { quiet, contended } with the
+ * seconds, CPU seconds and other processes' load of each, or { error }.
+ */
+function numpyContention({ threads, rounds, env = {} }) {
+  const busy = [process.execPath, '-e', 'for (;;) {}'];
+  const r = runNumpy({
+    model: 'mlp', dtype: 'float32', threads, epochs: 2 * rounds, warmup: 1, env,
+    extraArgs: ['--alternate-busy', JSON.stringify(busy)],
+  });
+  if (r.error) return { error: r.error };
+  const pick = (flag) => {
+    const idx = r.epoch_busy.map((b, i) => (i > 0 && b === flag ? i : -1)).filter((i) => i >= 0);
+    const seconds = idx.map((i) => r.epoch_seconds[i]);
+    const others = idx.map((i) => r.epoch_other_cores[i]);
+    const wall = seconds.reduce((a, b) => a + b, 0);
+    const otherCores = others.every((o) => o != null) ? others.reduce((a, o, k) => a + o * seconds[k], 0) / wall : null;
+    return { seconds, cpuSeconds: idx.map((i) => r.epoch_cpu_seconds[i]), load: { seconds: wall, otherCores } };
+  };
+  return { quiet: pick(false), contended: pick(true), report: r };
+}
+
+/**
  * CPU used while Python sleeps right after a float32 matmul of the MLP's biggest shape (see
  * gemmnet.js idleSpin): NumPy's OpenBLAS workers spinning before they go to sleep.
  */
@@ -82,4 +107,4 @@ print(json.dumps(out))`;
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-module.exports = { runNumpy, numpyMissing, numpyIdleSpin };
+module.exports = { runNumpy, numpyContention, numpyMissing, numpyIdleSpin };
