@@ -1,0 +1,221 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.CHECKPOINT_VERSION = exports.CHECKPOINT_FORMAT = void 0;
+exports.saveModel = saveModel;
+exports.readCheckpoint = readCheckpoint;
+exports.modelFromCheckpoint = modelFromCheckpoint;
+exports.loadModel = loadModel;
+exports.optimizerFromCheckpoint = optimizerFromCheckpoint;
+// Model checkpoints as .safetensors files: the named weights (F32) under their own names, the
+// non-trainable state under `state.`, the optimizer's buffers under `optim.`, caller tensors under
+// `extra.`, and in __metadata__ what is needed to rebuild the model (format, version, kind, options)
+// plus the optimizer's hyperparameters and any JSON the caller adds (training progress, say).
+const common_1 = require("../data/common");
+const cnn_1 = require("../cnn");
+const mlp_1 = require("../mlp");
+const network_1 = require("../network");
+const optim_1 = require("../optim");
+const atomic_1 = require("./atomic");
+const safetensors_1 = require("./safetensors");
+exports.CHECKPOINT_FORMAT = 'gemmnet';
+/** Bumped when a checkpoint could no longer be read by older versions. */
+exports.CHECKPOINT_VERSION = 1;
+const STATE = 'state.';
+const OPTIM = 'optim.';
+const EXTRA = 'extra.';
+function json(who, what, v) {
+    let text;
+    try {
+        text = JSON.stringify(v);
+    }
+    catch (e) {
+        throw new TypeError(`${who}: ${what} cannot be stored as JSON: ${e.message}`);
+    }
+    if (text === undefined)
+        throw new TypeError(`${who}: ${what} cannot be stored as JSON, got ${(0, common_1.describe)(v)}`);
+    return text;
+}
+/**
+ * Saves a model made by mlp() or cnn() (and optionally its optimizer, more tensors and JSON
+ * metadata) to path, atomically: path holds the old file or the new one, never a partial write.
+ */
+function saveModel(model, path, extra = {}) {
+    const who = 'saveModel';
+    if (!(model instanceof network_1.Network))
+        throw new TypeError(`${who}: model must be a model made by mlp() or cnn(), got ${(0, common_1.describe)(model)}`);
+    (0, common_1.checkPath)(who, path);
+    if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
+        throw new TypeError(`${who}: extra must be an object { optimizer, tensors, meta }, got ${(0, common_1.describe)(extra)}`);
+    }
+    for (const key of Object.keys(extra)) {
+        if (!['optimizer', 'tensors', 'meta'].includes(key)) {
+            throw new TypeError(`${who}: extra has an unknown option "${key}"; known options: optimizer, tensors, meta`);
+        }
+    }
+    const tensors = Object.create(null);
+    const shapes = model.shapes;
+    for (const [name, data] of Object.entries(model.getWeights()))
+        tensors[name] = { data, shape: shapes[name] };
+    for (const [name, data] of Object.entries(model.getState()))
+        tensors[STATE + name] = data;
+    const metadata = {
+        format: exports.CHECKPOINT_FORMAT,
+        version: String(exports.CHECKPOINT_VERSION),
+        kind: model.kind,
+        options: json(who, 'model.options', model.options),
+    };
+    if (extra.optimizer !== undefined) {
+        if (!(0, optim_1.isOptimizer)(extra.optimizer))
+            throw new TypeError(`${who}: extra.optimizer must be made by momentum() or adam()`);
+        const { name, config } = extra.optimizer;
+        const { step, buffers } = extra.optimizer.getState();
+        for (const [k, v] of Object.entries(buffers))
+            tensors[OPTIM + k] = v;
+        metadata.optimizer = json(who, 'extra.optimizer', { name, config, step });
+    }
+    if (extra.tensors !== undefined) {
+        if (extra.tensors === null || typeof extra.tensors !== 'object' || ArrayBuffer.isView(extra.tensors)) {
+            throw new TypeError(`${who}: extra.tensors must be an object of typed arrays by name, got ${(0, common_1.describe)(extra.tensors)}`);
+        }
+        for (const [k, v] of Object.entries(extra.tensors))
+            tensors[EXTRA + k] = v;
+    }
+    if (extra.meta !== undefined) {
+        if (extra.meta === null || typeof extra.meta !== 'object' || Array.isArray(extra.meta)) {
+            throw new TypeError(`${who}: extra.meta must be an object, got ${(0, common_1.describe)(extra.meta)}`);
+        }
+        metadata.meta = json(who, 'extra.meta', extra.meta);
+    }
+    const { parts } = (0, safetensors_1.encodeSafetensorsParts)(tensors, metadata, `${who}: ${path}`);
+    (0, atomic_1.writeFileAtomic)(who, path, parts);
+}
+function parseJson(where, key, text) {
+    if (text === undefined)
+        return undefined;
+    let v;
+    try {
+        v = JSON.parse(text);
+    }
+    catch (e) {
+        throw new Error(`${where}: __metadata__ '${key}' is not valid JSON (${e.message})`);
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v))
+        throw new Error(`${where}: __metadata__ '${key}' must be a JSON object`);
+    return v;
+}
+function float32(where, name, t) {
+    if (t.dtype !== 'F32')
+        throw new Error(`${where}: tensor '${name}' must be F32, got ${t.dtype}`);
+    return t.data;
+}
+function readCheckpointAs(who, path) {
+    (0, common_1.checkPath)(who, path);
+    const where = `${who}: ${path}`;
+    const { tensors, metadata } = (0, safetensors_1.loadSafetensors)(path, who);
+    if (metadata.format !== exports.CHECKPOINT_FORMAT) {
+        throw new Error(`${where}: not a gemmnet checkpoint (its __metadata__ has no format "${exports.CHECKPOINT_FORMAT}")`);
+    }
+    const version = Number(metadata.version);
+    if (!Number.isSafeInteger(version) || version < 1)
+        throw new Error(`${where}: invalid checkpoint version ${(0, common_1.describe)(metadata.version)}`);
+    if (version > exports.CHECKPOINT_VERSION) {
+        throw new Error(`${where}: checkpoint version ${version} was written by a newer gemmnet (this one reads up to ${exports.CHECKPOINT_VERSION})`);
+    }
+    const kind = metadata.kind;
+    if (kind !== 'mlp' && kind !== 'cnn')
+        throw new Error(`${where}: unknown model kind ${(0, common_1.describe)(kind)}`);
+    const options = parseJson(where, 'options', metadata.options);
+    if (!options)
+        throw new Error(`${where}: __metadata__ has no model options`);
+    // No prototypes: the names come from the file, and '__proto__' must stay an ordinary key.
+    const out = {
+        kind, options, weights: Object.create(null), state: Object.create(null), extra: Object.create(null),
+        meta: parseJson(where, 'meta', metadata.meta) ?? {}, shapes: Object.create(null), version,
+    };
+    const buffers = Object.create(null);
+    for (const [name, t] of Object.entries(tensors)) {
+        if (name.startsWith(STATE))
+            out.state[name.slice(STATE.length)] = float32(where, name, t);
+        else if (name.startsWith(OPTIM))
+            buffers[name.slice(OPTIM.length)] = float32(where, name, t);
+        else if (name.startsWith(EXTRA))
+            out.extra[name.slice(EXTRA.length)] = t.data;
+        else {
+            out.weights[name] = float32(where, name, t);
+            out.shapes[name] = t.shape;
+        }
+    }
+    const opt = parseJson(where, 'optimizer', metadata.optimizer);
+    if (opt) {
+        const { name, config, step } = opt;
+        if ((name !== 'momentum' && name !== 'adam') || config === null || typeof config !== 'object' ||
+            !Number.isSafeInteger(step) || step < 0) {
+            throw new Error(`${where}: __metadata__ 'optimizer' must be { name: "momentum"|"adam", config, step }`);
+        }
+        out.optimizer = { name, config: config, step: step, buffers };
+    }
+    else if (Object.keys(buffers).length) {
+        throw new Error(`${where}: the file holds optimizer tensors (${Object.keys(buffers).join(', ')}) but no 'optimizer' metadata`);
+    }
+    return out;
+}
+/** Reads a checkpoint written by saveModel without building the model (e.g. to resume training). */
+function readCheckpoint(path) {
+    return readCheckpointAs('readCheckpoint', path);
+}
+/**
+ * Builds the model a checkpoint describes and puts its weights and state back exactly. Every weight
+ * and state tensor the model has must be present, with its shape, and nothing else.
+ */
+function modelFromCheckpoint(checkpoint, where = 'modelFromCheckpoint') {
+    const c = checkpoint;
+    let model;
+    try {
+        model = c.kind === 'cnn' ? (0, cnn_1.cnn)(c.options) : (0, mlp_1.mlp)(c.options);
+    }
+    catch (e) {
+        const Ctor = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
+        throw new Ctor(`${where}: the stored ${c.kind} options are invalid: ${e.message}`, { cause: e });
+    }
+    const shapes = model.shapes;
+    for (const name of Object.keys(c.weights)) {
+        if (!(name in shapes))
+            throw new Error(`${where}: unexpected weight '${name}'; a ${c.kind} has ${Object.keys(shapes).join(', ')}`);
+    }
+    for (const [name, shape] of Object.entries(shapes)) {
+        if (!(name in c.weights))
+            throw new Error(`${where}: weight '${name}' is missing`);
+        const stored = c.shapes[name] ?? [c.weights[name].length];
+        if (stored.join(',') !== shape.join(',')) {
+            throw new Error(`${where}: weight '${name}' has shape [${stored}], the model expects [${shape}]`);
+        }
+    }
+    const own = model.getState();
+    for (const name of Object.keys(c.state)) {
+        if (!(name in own))
+            throw new Error(`${where}: unexpected state '${name}'`);
+    }
+    for (const [name, v] of Object.entries(own)) {
+        const stored = c.state[name];
+        if (!stored)
+            throw new Error(`${where}: state '${name}' is missing`);
+        if (stored.length !== v.length)
+            throw new Error(`${where}: state '${name}' has ${stored.length} values, the model expects ${v.length}`);
+    }
+    model.setWeights(c.weights);
+    model.setState(c.state);
+    return model;
+}
+/** Loads a model saved by saveModel: the same kind, options, weights and state, bit for bit. */
+function loadModel(path) {
+    return modelFromCheckpoint(readCheckpointAs('loadModel', path), `loadModel: ${path}`);
+}
+/** A fresh optimizer of the checkpoint's kind, hyperparameters, step count and buffers. */
+function optimizerFromCheckpoint(checkpoint) {
+    const o = checkpoint.optimizer;
+    if (!o)
+        throw new Error('optimizerFromCheckpoint: the checkpoint holds no optimizer');
+    const opt = o.name === 'adam' ? (0, optim_1.adam)(o.config) : (0, optim_1.momentum)(o.config);
+    opt.setState({ step: o.step, buffers: o.buffers });
+    return opt;
+}

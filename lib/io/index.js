@@ -1,0 +1,21 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.writeFileAtomic = exports.CHECKPOINT_VERSION = exports.CHECKPOINT_FORMAT = exports.optimizerFromCheckpoint = exports.modelFromCheckpoint = exports.readCheckpoint = exports.loadModel = exports.saveModel = exports.MAX_HEADER_BYTES = exports.saveSafetensors = exports.loadSafetensors = exports.decodeSafetensors = exports.encodeSafetensorsParts = exports.encodeSafetensors = void 0;
+// Saving and loading: the safetensors layout, and model checkpoints built on it.
+var safetensors_1 = require("./safetensors");
+Object.defineProperty(exports, "encodeSafetensors", { enumerable: true, get: function () { return safetensors_1.encodeSafetensors; } });
+Object.defineProperty(exports, "encodeSafetensorsParts", { enumerable: true, get: function () { return safetensors_1.encodeSafetensorsParts; } });
+Object.defineProperty(exports, "decodeSafetensors", { enumerable: true, get: function () { return safetensors_1.decodeSafetensors; } });
+Object.defineProperty(exports, "loadSafetensors", { enumerable: true, get: function () { return safetensors_1.loadSafetensors; } });
+Object.defineProperty(exports, "saveSafetensors", { enumerable: true, get: function () { return safetensors_1.saveSafetensors; } });
+Object.defineProperty(exports, "MAX_HEADER_BYTES", { enumerable: true, get: function () { return safetensors_1.MAX_HEADER_BYTES; } });
+var checkpoint_1 = require("./checkpoint");
+Object.defineProperty(exports, "saveModel", { enumerable: true, get: function () { return checkpoint_1.saveModel; } });
+Object.defineProperty(exports, "loadModel", { enumerable: true, get: function () { return checkpoint_1.loadModel; } });
+Object.defineProperty(exports, "readCheckpoint", { enumerable: true, get: function () { return checkpoint_1.readCheckpoint; } });
+Object.defineProperty(exports, "modelFromCheckpoint", { enumerable: true, get: function () { return checkpoint_1.modelFromCheckpoint; } });
+Object.defineProperty(exports, "optimizerFromCheckpoint", { enumerable: true, get: function () { return checkpoint_1.optimizerFromCheckpoint; } });
+Object.defineProperty(exports, "CHECKPOINT_FORMAT", { enumerable: true, get: function () { return checkpoint_1.CHECKPOINT_FORMAT; } });
+Object.defineProperty(exports, "CHECKPOINT_VERSION", { enumerable: true, get: function () { return checkpoint_1.CHECKPOINT_VERSION; } });
+var atomic_1 = require("./atomic");
+Object.defineProperty(exports, "writeFileAtomic", { enumerable: true, get: function () { return atomic_1.writeFileAtomic; } });

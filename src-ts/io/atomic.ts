@@ -1,0 +1,63 @@
+// Replacing a file so that, whatever happens (an exception, a crash, SIGKILL, power loss after the
+// call returns), its path holds either the old complete file or the new complete one: write a
+// temporary file beside it, flush it to disk, rename it over the path, then flush the directory.
+import * as fs from 'fs';
+import * as nodePath from 'path';
+import { randomBytes } from 'crypto';
+
+/** Node refuses writes of more than 2 GiB per call. */
+const IO_CHUNK = 1 << 30;
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let done = 0; done < bytes.length;) {
+    done += fs.writeSync(fd, bytes, done, Math.min(bytes.length - done, IO_CHUNK));
+  }
+}
+
+/** Directory entries (the rename) only survive a power loss once the directory itself is flushed. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch (e) {
+    // Some file systems cannot fsync a directory; the rename itself has still happened.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EACCES') throw e;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function quietly(f: () => void): void {
+  try {
+    f();
+  } catch {
+    // Cleanup after a failure: the first error is the one to report.
+  }
+}
+
+/**
+ * Writes parts, in order, as the new content of path, atomically. On failure the temporary file is
+ * removed, path is untouched, and the Error names path (keeping the system error's `code`).
+ */
+export function writeFileAtomic(who: string, path: string, parts: readonly Uint8Array[]): void {
+  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(tmp, 'wx', 0o644);
+    for (const p of parts) writeAll(fd, p);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) quietly(() => fs.closeSync(fd!));
+    quietly(() => fs.unlinkSync(tmp)); // fails when never created: nothing to remove
+    const err = e as NodeJS.ErrnoException;
+    const out = new Error(`${who}: cannot write '${path}': ${err.message}`, { cause: e }) as NodeJS.ErrnoException;
+    out.code = err.code;
+    throw out;
+  }
+  syncDirectory(nodePath.dirname(nodePath.resolve(path)));
+}
