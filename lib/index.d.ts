@@ -1,0 +1,34 @@
+export { relu, softmax, computeLayer, averageCE, gradCE } from './seed';
+export type { Matrix } from './seed';
+export { mlp, MLP } from './mlp';
+export type { MlpOptions } from './mlp';
+export { cnn, CNN } from './cnn';
+export type { CnnOptions, BatchNormOptions } from './cnn';
+export { Network } from './network';
+export type { Weights, Metrics, BatchResult } from './network';
+export { momentum, adam } from './optim';
+export type { Optimizer, MomentumOptions, AdamOptions } from './optim';
+export { train } from './train';
+export type { Dataset, EpochRecord, History, TrainOptions, EarlyStoppingOptions, Monitor, BatchInfo, StopReason } from './train';
+export { MT19937 } from './random';
+export type { MT19937State } from './random';
+export { loadModel as load, loadModel, saveModel, readCheckpoint, loadSafetensors, saveSafetensors } from './io';
+export type { Checkpoint, SaveModelExtra } from './io';
+export * from './data';
+export interface BuildInfo {
+    /** Hash of the native sources the binary was built from. */
+    sourceHash: string;
+    /** OpenBLAS core type in use (picked at run time) and its build configuration. */
+    blasCore: string;
+    blasConfig: string;
+    /** SIMD level chosen at run time for gemmnet's own kernels: avx512, avx2 or scalar. */
+    simd: string;
+    /** BLAS threads. */
+    threads: number;
+    napiVersion: number;
+    sanitizers: boolean;
+}
+/** What the loaded binary is and what it chose on this CPU. */
+export declare function buildInfo(): BuildInfo;
+/** Sets the number of threads the BLAS uses. */
+export declare function setThreads(n: number): void;

@@ -1,0 +1,40 @@
+export interface ParamSpec {
+    /** Public name, e.g. `W_h` (the seed's names). */
+    name: string;
+    shape: number[];
+    init: 'xavier' | 'zeros';
+    /** Xavier's fan-in and fan-out (variance 2 / (fanIn + fanOut)). */
+    fanIn: number;
+    fanOut: number;
+    /** Included in the L2 penalty (weights are, biases are not). */
+    decay: boolean;
+}
+export interface Mode {
+    /** Training: batch statistics for batch norm, dropout active. */
+    training: boolean;
+    /** Evaluation with batch statistics instead of running averages (the seed's behaviour). */
+    batchStatsInEval: boolean;
+}
+/** A growable Float32Array workspace that hands out exact-length views, reusing them per length. */
+export declare class Workspace {
+    private data;
+    private view;
+    get(length: number): Float32Array;
+    /** As get(), zero-filled: backward kernels accumulate into their outputs. */
+    zeroed(length: number): Float32Array;
+    get bytes(): number;
+}
+export declare abstract class Layer {
+    /** Values per sample in and out. */
+    abstract readonly inSize: number;
+    abstract readonly outSize: number;
+    params(): ParamSpec[];
+    /** Receives views of the parameters and gradients, in the order of params(). */
+    bind(_params: Float32Array[], _grads: Float32Array[]): void;
+    /** Non-trainable state saved with the model (e.g. batch norm's running averages). */
+    state(): Record<string, Float32Array>;
+    /** x holds n samples (exactly n * inSize values); returns n * outSize values. */
+    abstract forward(x: Float32Array, n: number, mode: Mode): Float32Array;
+    /** dy holds n * outSize values; accumulates parameter gradients; returns dx when needDx. */
+    abstract backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null;
+}

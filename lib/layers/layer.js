@@ -1,0 +1,42 @@
+"use strict";
+// The layer contract the network composes. Layers own their workspaces (sized once per batch size)
+// and keep what backward needs from forward; parameters are views into the network's one buffer.
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.Layer = exports.Workspace = void 0;
+/** A growable Float32Array workspace that hands out exact-length views, reusing them per length. */
+class Workspace {
+    data = new Float32Array(0);
+    view = this.data;
+    get(length) {
+        if (this.data.length < length) {
+            this.data = new Float32Array(length);
+            this.view = this.data.subarray(0, length);
+        }
+        else if (this.view.length !== length || this.view.buffer !== this.data.buffer) {
+            this.view = this.data.subarray(0, length);
+        }
+        return this.view;
+    }
+    /** As get(), zero-filled: backward kernels accumulate into their outputs. */
+    zeroed(length) {
+        const v = this.get(length);
+        v.fill(0);
+        return v;
+    }
+    get bytes() {
+        return this.data.byteLength;
+    }
+}
+exports.Workspace = Workspace;
+class Layer {
+    params() {
+        return [];
+    }
+    /** Receives views of the parameters and gradients, in the order of params(). */
+    bind(_params, _grads) { }
+    /** Non-trainable state saved with the model (e.g. batch norm's running averages). */
+    state() {
+        return {};
+    }
+}
+exports.Layer = Layer;

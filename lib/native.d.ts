@@ -1,0 +1,47 @@
+/** The raw native surface. Private: the public API validates arguments before calling these. */
+export interface NativeAddon {
+    denseForward(x: Float32Array, W: Float32Array, b: Float32Array | null, y: Float32Array, N: number, I: number, O: number, relu: boolean): void;
+    denseBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null, db: Float32Array | null, dx: Float32Array | null, N: number, I: number, O: number): void;
+    gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
+    denseForwardReference: NativeAddon['denseForward'];
+    denseBackwardReference: NativeAddon['denseBackward'];
+    gemmReference: NativeAddon['gemm'];
+    reluForward(x: Float32Array, y: Float32Array): void;
+    reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void;
+    softmaxForward(z: Float32Array, p: Float32Array, N: number, C: number): void;
+    softmaxCEForward(z: Float32Array, labels: Int32Array, p: Float32Array, N: number, C: number): [number, number];
+    softmaxCEForwardReference: NativeAddon['softmaxCEForward'];
+    softmaxCEBackward(p: Float32Array, labels: Int32Array, dz: Float32Array, N: number, C: number, scale: number): void;
+    momentumUpdate(w: Float32Array, g: Float32Array, v: Float32Array, lr: number, gamma: number): void;
+    adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, beta1: number, beta2: number, eps: number, t: number): void;
+    sumSquares(x: Float32Array): number;
+    axpy(a: number, x: Float32Array, y: Float32Array): void;
+    gatherRows(src: Float32Array, idx: Int32Array, dst: Float32Array, rowLength: number): void;
+    buildInfo(): {
+        sourceHash: string;
+        blasCore: string;
+        blasConfig: string;
+        simd: string;
+        threads: number;
+        napiVersion: number;
+        sanitizers: boolean;
+    };
+    setThreads(n: number): void;
+    conv2dForward(x: Float32Array, W: Float32Array, b: Float32Array | null, y: Float32Array, col: Float32Array, dims: Int32Array, relu: boolean): void;
+    conv2dBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null, db: Float32Array | null, dx: Float32Array | null, col: Float32Array, dims: Int32Array): void;
+    conv2dForwardReference: NativeAddon['conv2dForward'];
+    conv2dBackwardReference: NativeAddon['conv2dBackward'];
+    maxPoolForward(x: Float32Array, y: Float32Array, argmax: Int32Array, dims: Int32Array): void;
+    maxPoolForwardReference: NativeAddon['maxPoolForward'];
+    maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+    batchNormForward(x: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, R: number, K: number, eps: number): void;
+    batchNormBackward(y: Float32Array, invStd: Float32Array, dy: Float32Array, dx: Float32Array, R: number, K: number): void;
+    batchNormInference(x: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array, R: number, K: number, eps: number): void;
+    batchNormForwardReference: NativeAddon['batchNormForward'];
+    batchNormBackwardReference: NativeAddon['batchNormBackward'];
+    batchNormInferenceReference: NativeAddon['batchNormInference'];
+    dropoutForward(x: Float32Array, y: Float32Array, mask: Float32Array, keepProb: number, seedLo: number, seedHi: number, counter: number): void;
+    dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array): void;
+    [name: string]: unknown;
+}
+export declare const native: NativeAddon;

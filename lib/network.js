@@ -1,0 +1,252 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.Network = void 0;
+// A feed-forward network over one flat parameter buffer, with a fused softmax + cross-entropy head.
+// The MLP and the CNN are both Networks; train() drives either through the same methods.
+const native_1 = require("./native");
+const layer_1 = require("./layers/layer");
+const random_1 = require("./random");
+const check = __importStar(require("./validate"));
+const TRAINING = { training: true, batchStatsInEval: false };
+class Network {
+    inputSize;
+    classes;
+    layers;
+    l2;
+    /** Every parameter, contiguous; the named weights are views into it. */
+    params;
+    /** Gradients, laid out like params. */
+    grads;
+    specs;
+    views = new Map();
+    probs = new layer_1.Workspace();
+    dlogits = new layer_1.Workspace();
+    xBatch = new layer_1.Workspace();
+    evalMode;
+    constructor(inputSize, classes, layers, l2, seed, batchStatsInEval) {
+        this.inputSize = inputSize;
+        this.classes = classes;
+        this.layers = layers;
+        this.l2 = l2;
+        this.evalMode = { training: false, batchStatsInEval };
+        this.specs = layers.flatMap((l) => l.params());
+        const total = this.specs.reduce((s, p) => s + size(p.shape), 0);
+        this.params = new Float32Array(total);
+        this.grads = new Float32Array(total);
+        let offset = 0;
+        for (const layer of layers) {
+            const ps = [];
+            const gs = [];
+            for (const spec of layer.params()) {
+                const n = size(spec.shape);
+                const param = this.params.subarray(offset, offset + n);
+                const grad = this.grads.subarray(offset, offset + n);
+                this.views.set(spec.name, { param, grad, spec });
+                ps.push(param);
+                gs.push(grad);
+                offset += n;
+            }
+            layer.bind(ps, gs);
+        }
+        this.initialize(seed);
+    }
+    /** Xavier (Glorot) normal init: zero-mean Gaussian with variance 2 / (fanIn + fanOut); zero biases. */
+    initialize(seed) {
+        const rng = new random_1.MT19937(seed);
+        for (const { param, spec } of this.views.values()) {
+            if (spec.init === 'xavier')
+                param.set(rng.normal(param.length, Math.sqrt(2 / (spec.fanIn + spec.fanOut))));
+            else
+                param.fill(0);
+        }
+    }
+    /** Shapes of the named weights. */
+    get shapes() {
+        return Object.fromEntries([...this.views].map(([k, v]) => [k, [...v.spec.shape]]));
+    }
+    /** Copies of the named weights (row-major, layouts as in `shapes`). */
+    getWeights() {
+        return Object.fromEntries([...this.views].map(([k, v]) => [k, v.param.slice()]));
+    }
+    /** Copies in any subset of the named weights; names and lengths are checked first. */
+    setWeights(weights) {
+        const w = check.object('weights', weights);
+        for (const [name, value] of Object.entries(w)) {
+            const view = this.views.get(name);
+            if (!view) {
+                throw new TypeError(`setWeights: unknown weight "${name}"; this ${this.kind} has ${[...this.views.keys()].join(', ')}`);
+            }
+            if (!(value instanceof Float32Array)) {
+                throw new TypeError(`setWeights: ${name} must be a Float32Array, got ${value === null ? 'null' : typeof value}`);
+            }
+            if (value.length !== view.param.length) {
+                throw new RangeError(`setWeights: ${name} has ${value.length} values, expected ${view.param.length} (shape [${view.spec.shape}])`);
+            }
+        }
+        for (const [name, value] of Object.entries(w))
+            this.views.get(name).param.set(value);
+    }
+    /** Non-trainable state (batch norm's running averages), by layer index and name. */
+    getState() {
+        const out = {};
+        this.layers.forEach((layer, i) => {
+            for (const [k, v] of Object.entries(layer.state()))
+                out[`layer${i}.${k}`] = v;
+        });
+        return out;
+    }
+    setState(state) {
+        const own = this.getState();
+        for (const [k, v] of Object.entries(state)) {
+            if (!own[k] || own[k].length !== v.length)
+                throw new RangeError(`setState: unexpected state "${k}"`);
+        }
+        for (const [k, v] of Object.entries(state))
+            own[k].set(v);
+    }
+    /** Draw counters of the layers that use randomness (dropout), so a resumed run draws what an
+     * uninterrupted one would. */
+    getCounters() {
+        return this.layers.filter(hasCounter).map((l) => l.counter);
+    }
+    setCounters(counters) {
+        const layers = this.layers.filter(hasCounter);
+        if (!Array.isArray(counters) || counters.length !== layers.length || !counters.every((c) => Number.isSafeInteger(c) && c >= 0)) {
+            throw new RangeError(`setCounters: expected ${layers.length} non-negative integers`);
+        }
+        layers.forEach((l, i) => (l.counter = counters[i]));
+    }
+    /**
+     * Saves the model (kind, options, weights, batch-norm state) to a .safetensors file, atomically;
+     * `gemmnet.load(path)` rebuilds it exactly.
+     */
+    save(path, extra) {
+        // Loaded on use: the checkpoint module builds models, so it depends on this one.
+        require('./io/checkpoint').saveModel(this, path, extra);
+    }
+    /** Forward pass; returns the logits (n * classes) held in the last layer's workspace. */
+    forward(x, n, mode) {
+        let h = x;
+        for (const layer of this.layers)
+            h = layer.forward(h, n, mode);
+        return h;
+    }
+    /**
+     * One training-mode forward and backward pass on a batch (x: exactly n rows, labels: n). Zeroes
+     * and fills `grads` (including l2 * W); returns the loss (including the L2 term) and hit count.
+     * Arguments are trusted: the public methods validate first.
+     */
+    trainBatch(x, labels, n) {
+        const C = this.classes;
+        this.grads.fill(0);
+        const logits = this.forward(x, n, TRAINING);
+        const p = this.probs.get(n * C);
+        const [ce, correct] = native_1.native.softmaxCEForward(logits, labels, p, n, C);
+        let dy = this.dlogits.zeroed(n * C);
+        native_1.native.softmaxCEBackward(p, labels, dy, n, C, 1 / n);
+        for (let i = this.layers.length - 1; i >= 0 && dy; i--)
+            dy = this.layers[i].backward(dy, n, i > 0);
+        let loss = ce;
+        if (this.l2 > 0) {
+            for (const { param, grad, spec } of this.views.values()) {
+                if (!spec.decay)
+                    continue;
+                loss += (this.l2 / 2) * native_1.native.sumSquares(param);
+                native_1.native.axpy(this.l2, param, grad);
+            }
+        }
+        return { loss, correct };
+    }
+    /** Evaluation-mode loss sum and hits over rows [start, end) of x, in one pass. */
+    evalRange(x, labels, start, end) {
+        const n = end - start;
+        const xs = x.subarray(start * this.inputSize, end * this.inputSize);
+        const logits = this.forward(xs, n, this.evalMode);
+        const [ce, correct] = native_1.native.softmaxCEForward(logits, labels.subarray(start, end), this.probs.get(n * this.classes), n, this.classes);
+        return { lossSum: ce * n, correct };
+    }
+    /** Mean cross-entropy and gradients of every named weight on a batch, in training mode. */
+    lossAndGradients(x, labels) {
+        const n = check.rows('x', x, this.inputSize);
+        const y = check.labels('labels', labels, n, this.classes);
+        const { loss } = this.trainBatch(x, y, n);
+        const grads = Object.fromEntries([...this.views].map(([k, v]) => [k, v.grad.slice()]));
+        return { loss, grads };
+    }
+    /** Softmax probabilities, n * classes, computed in evaluation mode in chunks of batchSize rows. */
+    predict(x, batchSize = 1000) {
+        const n = check.rows('x', x, this.inputSize);
+        check.integer('batchSize', batchSize, 1);
+        const out = new Float32Array(n * this.classes);
+        for (let start = 0; start < n; start += batchSize) {
+            const end = Math.min(n, start + batchSize);
+            const logits = this.forward(x.subarray(start * this.inputSize, end * this.inputSize), end - start, this.evalMode);
+            native_1.native.softmaxForward(logits, out.subarray(start * this.classes, end * this.classes), end - start, this.classes);
+        }
+        return out;
+    }
+    /** Mean cross-entropy (without the L2 term) and accuracy in evaluation mode. */
+    evaluate(x, labels, batchSize = 1000) {
+        const n = check.rows('x', x, this.inputSize);
+        const y = check.labels('labels', labels, n, this.classes);
+        check.integer('batchSize', batchSize, 1);
+        let lossSum = 0;
+        let correct = 0;
+        for (let start = 0; start < n; start += batchSize) {
+            const r = this.evalRange(x, y, start, Math.min(n, start + batchSize));
+            lossSum += r.lossSum;
+            correct += r.correct;
+        }
+        return { loss: lossSum / n, accuracy: correct / n };
+    }
+    /** Gathers rows idx of x into a batch workspace (shuffled minibatches without copying all of x). */
+    gatherBatch(x, idx) {
+        const xb = this.xBatch.get(idx.length * this.inputSize);
+        native_1.native.gatherRows(x, idx, xb, this.inputSize);
+        return xb;
+    }
+    /** Number of trainable values. */
+    get parameterCount() {
+        return this.params.length;
+    }
+}
+exports.Network = Network;
+function hasCounter(l) {
+    return typeof l.counter === 'number';
+}
+function size(shape) {
+    return shape.reduce((a, b) => a * b, 1);
+}

@@ -1,0 +1,36 @@
+export interface Optimizer {
+    readonly name: 'momentum' | 'adam';
+    /** Hyperparameters, as normalized. */
+    readonly config: Readonly<Record<string, number>>;
+    /** Applies one update of params (in place) from grads. */
+    step(params: Float32Array, grads: Float32Array): void;
+    /** The optimizer's state buffers and step count (for checkpoints). */
+    getState(): {
+        step: number;
+        buffers: Record<string, Float32Array>;
+    };
+    setState(state: {
+        step: number;
+        buffers: Record<string, Float32Array>;
+    }): void;
+}
+export interface MomentumOptions {
+    /** Learning rate (default 0.01). */
+    lr?: number;
+    /** Momentum (default 0.9). */
+    gamma?: number;
+    /** Initial velocity (default 1e-5, as the seed). */
+    v0?: number;
+}
+/** The seed's momentum: v = gamma * v + lr * dL/dW; W -= v, with v starting at 1e-5. */
+export declare function momentum(options?: MomentumOptions): Optimizer;
+export interface AdamOptions {
+    /** Learning rate (default 1e-4, the seed's). */
+    lr?: number;
+    beta1?: number;
+    beta2?: number;
+    eps?: number;
+}
+/** Adam (TensorFlow's formulation, the seed's optimizer). */
+export declare function adam(options?: AdamOptions): Optimizer;
+export declare function isOptimizer(v: unknown): v is Optimizer;

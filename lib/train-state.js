@@ -1,0 +1,74 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.saveTrainingCheckpoint = saveTrainingCheckpoint;
+exports.loadTrainingCheckpoint = loadTrainingCheckpoint;
+// Training checkpoints: everything train() needs to continue a run exactly where it stopped (weights,
+// batch-norm state, optimizer buffers, the shuffle generator and permutation, dropout counters,
+// the history and the early-stopping bookkeeping), in one atomically written .safetensors file.
+const checkpoint_1 = require("./io/checkpoint");
+const STATE_PREFIX = 'best_state.';
+function saveTrainingCheckpoint(path, model, optimizer, p) {
+    const tensors = { order: p.order, rng_key: p.rng.key };
+    if (p.bestWeights) {
+        tensors.best_params = p.bestWeights.params;
+        for (const [k, v] of Object.entries(p.bestWeights.state))
+            tensors[STATE_PREFIX + k] = v;
+    }
+    model.save(path, {
+        optimizer,
+        tensors,
+        meta: {
+            training: {
+                epoch: p.epoch,
+                history: p.history,
+                best: Number.isFinite(p.best) ? p.best : null,
+                sinceBest: p.sinceBest,
+                rng: { pos: p.rng.pos, hasGauss: p.rng.hasGauss, gauss: p.rng.gauss },
+                counters: p.counters,
+            },
+        },
+    });
+}
+/** Reads a training checkpoint into model and optimizer; returns the progress to continue from. */
+function loadTrainingCheckpoint(path, model, optimizer) {
+    const c = (0, checkpoint_1.readCheckpoint)(path);
+    const who = `train: resumeFrom ${path}`;
+    if (c.kind !== model.kind || JSON.stringify(c.options) !== JSON.stringify(model.options)) {
+        throw new Error(`${who} was written for a ${c.kind} with options ${JSON.stringify(c.options)}, ` +
+            `not this ${model.kind} with ${JSON.stringify(model.options)}`);
+    }
+    const t = c.meta.training;
+    if (!t || !c.optimizer)
+        throw new Error(`${who} is a saved model, not a training checkpoint (no training progress in it)`);
+    if (c.optimizer.name !== optimizer.name) {
+        throw new Error(`${who} was trained with ${c.optimizer.name}, but this run's optimizer is ${optimizer.name}`);
+    }
+    const order = c.extra.order;
+    const key = c.extra.rng_key;
+    if (!(order instanceof Int32Array) || !(key instanceof Uint32Array))
+        throw new Error(`${who} lacks the shuffle state`);
+    model.setWeights(c.weights);
+    model.setState(c.state);
+    model.setCounters(t.counters);
+    optimizer.setState({ step: c.optimizer.step, buffers: c.optimizer.buffers });
+    const rng = t.rng;
+    let bestWeights = null;
+    if (c.extra.best_params instanceof Float32Array) {
+        const state = {};
+        for (const [k, v] of Object.entries(c.extra)) {
+            if (k.startsWith(STATE_PREFIX) && v instanceof Float32Array)
+                state[k.slice(STATE_PREFIX.length)] = v;
+        }
+        bestWeights = { params: c.extra.best_params, state };
+    }
+    return {
+        epoch: t.epoch,
+        history: t.history,
+        best: t.best === null ? Infinity : t.best,
+        sinceBest: t.sinceBest,
+        rng: { key, pos: rng.pos, hasGauss: rng.hasGauss, gauss: rng.gauss },
+        order,
+        counters: t.counters,
+        bestWeights,
+    };
+}
