@@ -50,7 +50,14 @@ function checkSet(name, v, model) {
     const d = check.object(name, v);
     const n = check.rows(`${name}.x`, d.x, model.inputSize);
     const y = check.labels(`${name}.y`, d.y, n, model.classes);
-    return { x: d.x, y, n };
+    const x = d.x;
+    for (let i = 0; i < x.length; i++) {
+        // One pass before training: a NaN would otherwise surface epochs later as a diverged loss.
+        if (!Number.isFinite(x[i])) {
+            throw new RangeError(`${name}.x[${i}] (sample ${Math.floor(i / model.inputSize)}) is ${x[i]}; the inputs must be finite`);
+        }
+    }
+    return { x, y, n };
 }
 class Slicer {
     last = performance.now();

@@ -118,11 +118,14 @@ export abstract class Network {
   }
 
   setState(state: Record<string, Float32Array>): void {
+    const given = check.object('state', state);
     const own = this.getState();
-    for (const [k, v] of Object.entries(state)) {
-      if (!own[k] || own[k].length !== v.length) throw new RangeError(`setState: unexpected state "${k}"`);
+    for (const [k, v] of Object.entries(given)) {
+      if (!own[k]) throw new RangeError(`setState: unknown state "${k}"; this ${this.kind} has ${Object.keys(own).join(', ') || 'none'}`);
+      if (!(v instanceof Float32Array)) throw new TypeError(`setState: ${k} must be a Float32Array`);
+      if (v.length !== own[k].length) throw new RangeError(`setState: ${k} has ${v.length} values, expected ${own[k].length}`);
     }
-    for (const [k, v] of Object.entries(state)) own[k].set(v);
+    for (const [k, v] of Object.entries(given)) own[k].set(v as Float32Array);
   }
 
   /** Draw counters of the layers that use randomness (dropout), so a resumed run draws what an

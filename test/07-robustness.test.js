@@ -132,9 +132,7 @@ describe('robustness: model inputs', () => {
     for (const k of Object.keys(before)) assert.deepStrictEqual(after[k], before[k], k);
   });
 
-  // setState copies any array-like of the right length (a string writes NaN) and fails on null
-  // with V8's own message instead of one naming the argument.
-  it.skip('setState refuses non-Float32Array values and a null state, naming the argument', () => {
+  it('setState refuses non-Float32Array values and a null state, naming the argument', () => {
     const net = gemmnet.cnn({ filters: 2, fc: 8, height: 8, width: 8 });
     const [name] = Object.keys(net.getState());
     throwsLike(() => net.setState(null), TypeError, /^state must be an object/);
@@ -189,13 +187,23 @@ describe('robustness: train() arguments', () => {
     await rejectsLike(gemmnet.train(net, small, { epochs: 1 }), RangeError, /^data\.y has 20 labels but x has 245 samples/);
   });
 
-  // The fused ReLUs of the optimized dense and conv kernels map NaN to 0 (their naive references
-  // propagate it), so a NaN pixel turns a row of W_h into NaN while the loss stays finite.
-  it.skip('NaN inputs make training stop with an error naming the epoch and batch, not corrupt weights silently', async () => {
+  it('NaN or infinite inputs are refused before training, naming the sample', async () => {
     const model = gemmnet.mlp({ hidden: 8 });
+    const before = model.getWeights();
     const x = small.x.slice();
     x[784 * 3 + 10] = NaN;
-    await rejectsLike(gemmnet.train(model, { x, y: small.y }, { epochs: 1, batchSize: 10, shuffle: false }), Error, /loss became NaN at epoch 1, batch 1 of 2/);
+    await rejectsLike(gemmnet.train(model, { x, y: small.y }, { epochs: 1 }), RangeError, /^data\.x\[2362\] \(sample 3\) is NaN/);
+    x[784 * 3 + 10] = Infinity;
+    await rejectsLike(gemmnet.train(model, small, { epochs: 1, validation: { x, y: small.y } }), RangeError, /^validation\.x\[2362\] \(sample 3\) is Infinity/);
+    assert.deepStrictEqual(model.getWeights().W_h, before.W_h);
+  });
+
+  it('a NaN reaching the network (here through the weights) stops training with an error naming the epoch and batch', async () => {
+    const model = gemmnet.mlp({ hidden: 8 });
+    const W_h = model.getWeights().W_h;
+    W_h[5] = NaN;
+    model.setWeights({ W_h });
+    await rejectsLike(gemmnet.train(model, small, { epochs: 1, batchSize: 10 }), Error, /loss became NaN at epoch 1, batch 1 of 2/);
   });
 });
 

@@ -5,7 +5,7 @@
 namespace gn {
 
 void relu_forward(const float* x, float* y, size_t n) {
-  for (size_t i = 0; i < n; i++) y[i] = x[i] > 0.f ? x[i] : 0.f;
+  for (size_t i = 0; i < n; i++) y[i] = x[i] < 0.f ? 0.f : x[i];  // NaN passes through, so divergence is seen
 }
 
 void relu_backward(const float* y, const float* dy, float* dx, size_t n) {

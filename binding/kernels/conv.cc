@@ -15,7 +15,7 @@ void conv2d_forward(const float* x, const float* W, const float* b, float* y, fl
     if (b)
       for (int f = 0; f < F; f++) row[f] += b[f];
     if (relu)
-      for (int f = 0; f < F; f++) row[f] = row[f] > 0.f ? row[f] : 0.f;
+      for (int f = 0; f < F; f++) row[f] = row[f] < 0.f ? 0.f : row[f];  // NaN passes through
   }
 }
 

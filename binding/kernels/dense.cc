@@ -16,7 +16,7 @@ void dense_forward(const float* x, const float* W, const float* b, float* y, int
   gemm(false, false, N, O, I, 1.f, x, I, W, O, 1.f, y, O);
   if (relu) {
     const size_t total = (size_t)N * O;
-    for (size_t i = 0; i < total; i++) y[i] = y[i] > 0.f ? y[i] : 0.f;
+    for (size_t i = 0; i < total; i++) y[i] = y[i] < 0.f ? 0.f : y[i];  // NaN passes through, so divergence is seen
   }
 }
 
