@@ -1,32 +1,55 @@
 #include "kernels/pool.h"
 
+#include <emmintrin.h>  // SSE2: part of every x86-64 CPU
+
 namespace gn {
 
-void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape& s) {
+void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape& shape) {
   // Channels innermost: each window tap is one contiguous C-vector of x, compared against the
-  // running maxima of the output pixel with a strict '>' so the first maximum wins.
+  // running maxima of the output pixel with a strict '>' so the first maximum wins. The shape is
+  // copied to locals: the stores through y and argmax could otherwise alias it, which blocks
+  // vectorization and reloads every bound in the inner loop.
+  const PoolShape s = shape;
   const int C = s.C;
+  const size_t rowStride = (size_t)s.W * C;
   for (int n = 0; n < s.N; n++)
     for (int oh = 0; oh < s.OH; oh++)
       for (int ow = 0; ow < s.OW; ow++) {
         const size_t o = (((size_t)n * s.OH + oh) * s.OW + ow) * C;
-        float* ym = y + o;
-        int32_t* am = argmax + o;
+        float* __restrict ym = y + o;
+        int32_t* __restrict am = argmax + o;
         const size_t first = (((size_t)n * s.H + (size_t)oh * s.SH) * s.W + (size_t)ow * s.SW) * C;
+        const float* __restrict x0 = x + first;
         for (int c = 0; c < C; c++) {
-          ym[c] = x[first + c];
-          am[c] = (int32_t)(first + c);
+          ym[c] = x0[c];
+          am[c] = (int32_t)first + c;
         }
         for (int ph = 0; ph < s.PH; ph++)
           for (int pw = 0; pw < s.PW; pw++) {
             if (ph == 0 && pw == 0) continue;
-            const size_t at = first + ((size_t)ph * s.W + pw) * C;
-            const float* xv = x + at;
-            for (int c = 0; c < C; c++)
-              if (xv[c] > ym[c]) {
-                ym[c] = xv[c];
-                am[c] = (int32_t)(at + c);
-              }
+            const size_t at = first + (size_t)ph * rowStride + (size_t)pw * C;
+            const float* __restrict xv = x + at;
+            const int32_t base = (int32_t)at;
+            // Branch-free select, four channels at a time: data-dependent branches would mispredict
+            // half the time, and the compiler does not vectorize the mixed float/int select.
+            int c = 0;
+            const __m128i lanes = _mm_setr_epi32(0, 1, 2, 3);
+            for (; c + 4 <= C; c += 4) {
+              const __m128 v = _mm_loadu_ps(xv + c), cur = _mm_loadu_ps(ym + c);
+              const __m128 gt = _mm_cmpgt_ps(v, cur);  // false for NaN: the earlier tap stays
+              _mm_storeu_ps(ym + c, _mm_or_ps(_mm_and_ps(gt, v), _mm_andnot_ps(gt, cur)));
+              const __m128i idx = _mm_add_epi32(_mm_set1_epi32(base + c), lanes);
+              const __m128i g = _mm_castps_si128(gt);
+              const __m128i old = _mm_loadu_si128(reinterpret_cast<const __m128i*>(am + c));
+              _mm_storeu_si128(reinterpret_cast<__m128i*>(am + c),
+                               _mm_or_si128(_mm_and_si128(g, idx), _mm_andnot_si128(g, old)));
+            }
+            for (; c < C; c++) {
+              const float v = xv[c];
+              const bool greater = v > ym[c];
+              ym[c] = greater ? v : ym[c];
+              am[c] = greater ? base + c : am[c];
+            }
           }
       }
 }
