@@ -25,6 +25,8 @@ export declare abstract class Network {
     private readonly probs;
     private readonly dlogits;
     private readonly xBatch;
+    /** Gradients of the layers that accumulate into them, zeroed before each backward pass. */
+    private readonly accumulated;
     protected readonly evalMode: Mode;
     abstract readonly kind: 'mlp' | 'cnn';
     /** The options the model was built with (normalized), enough to rebuild it. */

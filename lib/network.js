@@ -55,6 +55,8 @@ class Network {
     probs = new layer_1.Workspace();
     dlogits = new layer_1.Workspace();
     xBatch = new layer_1.Workspace();
+    /** Gradients of the layers that accumulate into them, zeroed before each backward pass. */
+    accumulated = [];
     evalMode;
     constructor(inputSize, classes, layers, l2, seed, batchStatsInEval) {
         this.inputSize = inputSize;
@@ -77,6 +79,8 @@ class Network {
                 this.views.set(spec.name, { param, grad, spec });
                 ps.push(param);
                 gs.push(grad);
+                if (!layer.overwritesGrads)
+                    this.accumulated.push(grad);
                 offset += n;
             }
             layer.bind(ps, gs);
@@ -176,7 +180,8 @@ class Network {
      */
     trainBatch(x, labels, n) {
         const C = this.classes;
-        this.grads.fill(0);
+        for (const g of this.accumulated)
+            g.fill(0);
         const logits = this.forward(x, n, TRAINING);
         const p = this.probs.get(n * C);
         const [ce, correct] = native_1.native.softmaxCEForward(logits, labels, p, n, C);

@@ -8,7 +8,7 @@ export interface NativeAddon {
   denseForward(x: Float32Array, W: Float32Array, b: Float32Array | null, y: Float32Array,
     N: number, I: number, O: number, relu: boolean): void;
   denseBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null,
-    db: Float32Array | null, dx: Float32Array | null, N: number, I: number, O: number): void;
+    db: Float32Array | null, dx: Float32Array | null, N: number, I: number, O: number, accumulate?: boolean): void;
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
     A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
   denseForwardReference: NativeAddon['denseForward'];

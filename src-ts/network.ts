@@ -32,6 +32,8 @@ export abstract class Network {
   private readonly probs = new Workspace();
   private readonly dlogits = new Workspace();
   private readonly xBatch = new Workspace();
+  /** Gradients of the layers that accumulate into them, zeroed before each backward pass. */
+  private readonly accumulated: Float32Array[] = [];
   protected readonly evalMode: Mode;
 
   abstract readonly kind: 'mlp' | 'cnn';
@@ -62,6 +64,7 @@ export abstract class Network {
         this.views.set(spec.name, { param, grad, spec });
         ps.push(param);
         gs.push(grad);
+        if (!layer.overwritesGrads) this.accumulated.push(grad);
         offset += n;
       }
       layer.bind(ps, gs);
@@ -165,7 +168,7 @@ export abstract class Network {
    */
   trainBatch(x: Float32Array, labels: Int32Array, n: number): BatchResult {
     const C = this.classes;
-    this.grads.fill(0);
+    for (const g of this.accumulated) g.fill(0);
     const logits = this.forward(x, n, TRAINING);
     const p = this.probs.get(n * C);
     const [ce, correct] = native.softmaxCEForward(logits, labels, p, n, C);

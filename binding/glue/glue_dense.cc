@@ -1,4 +1,6 @@
 // Glue for dense layers and gemm: validates sizes, then calls the kernels on the arrays' own memory.
+#include <algorithm>
+
 #include "glue/common.h"
 #include "kernels/dense.h"
 #include "kernels/gemm.h"
@@ -23,7 +25,8 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// denseBackward(x, W, dy, dW|null, db|null, dx|null, N, I, O): accumulates into the gradients.
+// denseBackward(x, W, dy, dW|null, db|null, dx|null, N, I, O[, accumulate = true]): accumulates
+// into the gradients, or overwrites them when accumulate is false.
 template <bool Naive>
 Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   requireArgs(info, 9, "denseBackward");
@@ -37,8 +40,17 @@ Napi::Value DenseBackward(const Napi::CallbackInfo& info) {
   if (dW.data) requireSize(env, dW.length, I, O, "dW");
   if (db.data) requireSize(env, db.length, 1, O, "db");
   if (dx.data) requireSize(env, dx.length, N, I, "dx");
-  (Naive ? dense_backward_naive : dense_backward)(x.data, W.data, dy.data, dW.data, db.data, dx.data, N,
-                                                  I, O);
+  const bool accumulate = info.Length() < 10 || info[9].IsUndefined() || boolArg(info, 9);
+  if (Naive) {
+    if (!accumulate) {
+      if (dW.data) std::fill(dW.data, dW.data + (size_t)I * O, 0.f);
+      if (db.data) std::fill(db.data, db.data + O, 0.f);
+      if (dx.data) std::fill(dx.data, dx.data + (size_t)N * I, 0.f);
+    }
+    dense_backward_naive(x.data, W.data, dy.data, dW.data, db.data, dx.data, N, I, O);
+  } else {
+    dense_backward(x.data, W.data, dy.data, dW.data, db.data, dx.data, N, I, O, accumulate);
+  }
   return env.Undefined();
 }
 

@@ -21,15 +21,18 @@ void dense_forward(const float* x, const float* W, const float* b, float* y, int
 }
 
 void dense_backward(const float* x, const float* W, const float* dy, float* dW, float* db, float* dx,
-                    int N, int I, int O) {
-  if (dW) gemm(true, false, I, O, N, 1.f, x, I, dy, O, 1.f, dW, O);
+                    int N, int I, int O, bool accumulate) {
+  const float beta = accumulate ? 1.f : 0.f;
+  if (dW) gemm(true, false, I, O, N, 1.f, x, I, dy, O, beta, dW, O);
   if (db) {
+    if (!accumulate)
+      for (int o = 0; o < O; o++) db[o] = 0.f;
     for (int n = 0; n < N; n++) {
       const float* row = dy + (size_t)n * O;
       for (int o = 0; o < O; o++) db[o] += row[o];
     }
   }
-  if (dx) gemm(false, true, N, I, O, 1.f, dy, O, W, O, 1.f, dx, I);
+  if (dx) gemm(false, true, N, I, O, 1.f, dy, O, W, O, beta, dx, I);
 }
 
 void dense_forward_naive(const float* x, const float* W, const float* b, float* y, int N, int I, int O,

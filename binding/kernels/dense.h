@@ -7,9 +7,11 @@ namespace gn {
 void dense_forward(const float* x, const float* W, const float* b, float* y, int N, int I, int O,
                    bool relu);
 // x (N,I), W (I,O), dy (N,O). Accumulates dW (I,O) += x^T dy, db (O) += colsum(dy),
-// dx (N,I) += dy W^T. dW, db or dx may be null to skip that gradient.
+// dx (N,I) += dy W^T; with accumulate = false it overwrites them instead (no zeroing pass, and
+// sgemm need not read the old values: for big layers that is most of the memory traffic).
+// dW, db or dx may be null to skip that gradient.
 void dense_backward(const float* x, const float* W, const float* dy, float* dW, float* db, float* dx,
-                    int N, int I, int O);
+                    int N, int I, int O, bool accumulate = true);
 
 // Naive references (the same contracts), kept as oracles for the tests.
 void dense_forward_naive(const float* x, const float* W, const float* b, float* y, int N, int I, int O,

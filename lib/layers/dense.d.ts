@@ -5,6 +5,7 @@ export declare class Dense extends Layer {
     readonly outSize: number;
     readonly relu: boolean;
     private readonly names;
+    readonly overwritesGrads = true;
     private W;
     private b;
     private dW;

@@ -9,6 +9,7 @@ class Dense extends layer_1.Layer {
     outSize;
     relu;
     names;
+    overwritesGrads = true;
     W = new Float32Array(0);
     b = new Float32Array(0);
     dW = new Float32Array(0);
@@ -47,8 +48,9 @@ class Dense extends layer_1.Layer {
             dz = this.dz.zeroed(n * this.outSize);
             native_1.native.reluBackward(this.y.get(n * this.outSize), dy, dz);
         }
-        const dx = needDx ? this.dx.zeroed(n * this.inSize) : null;
-        native_1.native.denseBackward(this.x, this.W, dz, this.dW, this.db, dx, n, this.inSize, this.outSize);
+        // Overwrites dW, db and dx: no zeroing pass over what can be the largest buffers of the model.
+        const dx = needDx ? this.dx.get(n * this.inSize) : null;
+        native_1.native.denseBackward(this.x, this.W, dz, this.dW, this.db, dx, n, this.inSize, this.outSize, false);
         return dx;
     }
 }

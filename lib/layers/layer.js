@@ -34,6 +34,9 @@ class Layer {
     }
     /** Receives views of the parameters and gradients, in the order of params(). */
     bind(_params, _grads) { }
+    /** True when backward() overwrites its parameter gradients rather than accumulating into them, so
+     * the network need not zero them first. */
+    overwritesGrads = false;
     /** Non-trainable state saved with the model (e.g. batch norm's running averages). */
     state() {
         return {};

@@ -3,6 +3,7 @@ import { Layer, Mode, ParamSpec, Workspace } from './layer';
 
 /** y = x W + b, optionally fused with ReLU. x (N,I), W (I,O), b (O), y (N,O). */
 export class Dense extends Layer {
+  readonly overwritesGrads = true;
   private W: Float32Array = new Float32Array(0);
   private b: Float32Array = new Float32Array(0);
   private dW: Float32Array = new Float32Array(0);
@@ -47,8 +48,9 @@ export class Dense extends Layer {
       dz = this.dz.zeroed(n * this.outSize);
       native.reluBackward(this.y.get(n * this.outSize), dy, dz);
     }
-    const dx = needDx ? this.dx.zeroed(n * this.inSize) : null;
-    native.denseBackward(this.x, this.W, dz, this.dW, this.db, dx, n, this.inSize, this.outSize);
+    // Overwrites dW, db and dx: no zeroing pass over what can be the largest buffers of the model.
+    const dx = needDx ? this.dx.get(n * this.inSize) : null;
+    native.denseBackward(this.x, this.W, dz, this.dW, this.db, dx, n, this.inSize, this.outSize, false);
     return dx;
   }
 }

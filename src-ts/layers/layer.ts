@@ -59,6 +59,10 @@ export abstract class Layer {
   /** Receives views of the parameters and gradients, in the order of params(). */
   bind(_params: Float32Array[], _grads: Float32Array[]): void {}
 
+  /** True when backward() overwrites its parameter gradients rather than accumulating into them, so
+   * the network need not zero them first. */
+  readonly overwritesGrads: boolean = false;
+
   /** Non-trainable state saved with the model (e.g. batch norm's running averages). */
   state(): Record<string, Float32Array> {
     return {};
@@ -67,6 +71,7 @@ export abstract class Layer {
   /** x holds n samples (exactly n * inSize values); returns n * outSize values. */
   abstract forward(x: Float32Array, n: number, mode: Mode): Float32Array;
 
-  /** dy holds n * outSize values; accumulates parameter gradients; returns dx when needDx. */
+  /** dy holds n * outSize values; fills or accumulates parameter gradients (see overwritesGrads);
+   * returns dx when needDx. */
   abstract backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null;
 }
