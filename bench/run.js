@@ -8,7 +8,6 @@
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { spawnSync } = require('child_process');
 
 const HELP = `usage: node bench/run.js [options]
   --quick              fewer repetitions and shorter samples (about 2.5 minutes instead of 6 on 2 idle cores)
@@ -71,11 +70,14 @@ try {
 }
 
 const g = require('./lib/gemmnet');
-const { phase, waitQuiet, withBusy } = require('./lib/load');
-const { runNumpy, numpyContention, numpyMissing, numpyIdleSpin } = require('./lib/numpy');
+const { phase, waitQuiet } = require('./lib/load');
+const { runNumpy, numpyMissing } = require('./lib/numpy');
+const { gemmnetChild } = require('./lib/child');
+const { contentionSection } = require('./lib/contention');
 const { runTfjs, tfjsMissing, INSTALL } = require('./lib/tfjs');
 const { mlpBreakdown } = require('./lib/breakdown');
 const { markdown, median } = require('./lib/report');
+const { mlpFlopsPerSample, cnnFlopsPerSample } = require('./lib/flops');
 
 const say = (msg) => process.stderr.write(`${msg}\n`);
 // Waiting for quiet is capped over the whole run too: on a machine that stays busy it only costs time.
@@ -86,10 +88,6 @@ const quiet = () => {
   if (w.otherCores != null && w.otherCores >= 0.25) {
     say(`  (other processes are keeping ${w.otherCores.toFixed(2)} cores busy; measuring anyway)`);
   }
-};
-const firstError = (stderr) => {
-  const lines = (stderr || '').trim().split('\n');
-  return lines.find((l) => /^\w*Error\b|Error:/.test(l)) || lines.pop() || 'no output';
 };
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -105,6 +103,10 @@ function numpyRows(res, model, { limit, epochs, warmup }) {
       runs[dtype][threads] = r;
       if (!r.error && !res.numpyBlas) res.numpyBlas = r.blas;
       if (r.error) res.notes.push(r.error);
+      const counted = (model === 'mlp' ? mlpFlopsPerSample() : cnnFlopsPerSample()) * 8000 / 1e9;
+      if (!r.error && Math.abs(r.gflopPerEpoch / counted - 1) > 0.01) {
+        res.notes.push(`numpy_${model}.py counted ${r.gflopPerEpoch.toFixed(2)} GFLOP per epoch, this table ${counted.toFixed(2)}`);
+      }
     }
     const ok = [1, 2].filter((t) => !runs[dtype][t].error);
     const name = `NumPy ${dtype === 'float64' ? 'f64' : 'f32'}`;
@@ -185,7 +187,7 @@ async function cnnSection(res) {
     description: 'conv 3×3×32 SAME → ReLU → batch norm → 2×2 max pool → FC 784 → ReLU → FC 10 (cnn() defaults: no ' +
       'dropout, no L2), batch 32, Adam (lr 1e-4), 8000 training samples.',
     rows: [],
-    gflopPerEpoch: require('./lib/flops').cnnFlopsPerSample() * 8000 / 1e9,
+    gflopPerEpoch: cnnFlopsPerSample() * 8000 / 1e9,
   };
   quiet();
   say(`gemmnet CNN epochs on ${opts.cnnLimit} samples`);
@@ -213,105 +215,6 @@ async function cnnSection(res) {
     sec.tfjs = t.runs;
   }
   return sec;
-}
-
-// The MLP epoch quiet and with one busy process (not pinned). Quiet and contended measurements
-// alternate, round by round, so that a change in the machine's other load touches both alike.
-// gemmnet at 2 and 1 threads (one model each, an epoch per round); NumPy f32 at 2 threads, also with
-// OPENBLAS_THREAD_TIMEOUT=4 so that its idle OpenBLAS workers sleep at once instead of polling, and
-// at 1 thread.
-async function contentionSection(res) {
-  const rounds = opts.reps.contention;
-  const rows = [];
-  const merge = (parts) => {
-    const errors = parts.filter((p) => p.error);
-    if (errors.length) return { error: errors[0].error };
-    const seconds = parts.flatMap((p) => p.seconds);
-    const wall = parts.reduce((a, p) => a + (p.load ? p.load.seconds : 0), 0);
-    const avg = (key) => parts.reduce((a, p) => a + (p.load && p.load[key] != null ? p.load[key] * p.load.seconds : 0), 0) / wall;
-    return { seconds, cpuSeconds: parts.flatMap((p) => p.cpuSeconds || []), load: { seconds: wall, otherCores: avg('otherCores'), busyCores: avg('busyCores'), ownCores: avg('ownCores') } };
-  };
-  const alternate = async (name, run, note) => {
-    const q = [];
-    const k = [];
-    for (let i = 0; i < rounds; i++) {
-      say(`contention: ${name}, round ${i + 1} of ${rounds}`);
-      q.push(await run(null));
-      k.push(await withBusy((busy) => run(busy)));
-    }
-    const quietRuns = merge(q);
-    const busyRuns = merge(k);
-    const err = quietRuns.error || busyRuns.error;
-    rows.push(err ? { name, error: err } : { name, quiet: quietRuns, contended: busyRuns, note });
-  };
-  quiet();
-  for (const threads of [2, 1]) {
-    const session = g.mlpSession();
-    await alternate(`gemmnet, ${plural(threads, 'thread')}`, (busy) => session.epoch({ threads, busy }));
-  }
-  // Where gemmnet leaves the threading to OpenBLAS, see what its idle workers' polling costs.
-  if (res.gemmnet.blasThreads !== 1) {
-    await alternate('gemmnet, 2 threads, OPENBLAS_THREAD_TIMEOUT=4',
-      (busy) => gemmnetChild('mlp', { epochs: 1, threads: 2, busy, env: { OPENBLAS_THREAD_TIMEOUT: '4' } }),
-      'separate processes; idle OpenBLAS workers sleep after 2^4 cycles instead of polling for work');
-  }
-  if (!opts.skipNumpy && !res.skipped.numpy) {
-    // One process each, alternating quiet and contended epochs itself (numpy_mlp.py --alternate-busy).
-    const numpy = (name, threads, env, note) => {
-      quiet();
-      say(`contention: ${name}`);
-      const r = numpyContention({ threads, rounds, env });
-      rows.push(r.error ? { name, error: r.error } : { name, quiet: r.quiet, contended: r.contended, note });
-    };
-    numpy('NumPy f32, 2 threads', 2, {});
-    numpy('NumPy f32, 2 threads, OPENBLAS_THREAD_TIMEOUT=4', 2, { OPENBLAS_THREAD_TIMEOUT: '4' },
-      'idle OpenBLAS workers sleep after 2^4 cycles instead of polling for work');
-    numpy('NumPy f32, 1 thread', 1, {});
-  }
-  say('idle spin of BLAS workers');
-  // Each probe in a fresh process, so that no earlier work (BLAS workers, garbage collection) shows.
-  const probe = (threads, env = {}) => {
-    quiet();
-    const r = spawnSync(process.execPath, [path.join(__dirname, 'lib', 'gemmnet.js'), 'spin', '--threads', String(threads)],
-      { env: { ...process.env, ...env }, encoding: 'utf8' });
-    return r.status === 0 ? parseLast(r.stdout) : { error: r.signal ? `killed by ${r.signal}` : firstError(r.stderr) };
-  };
-  const spin = [
-    { name: 'gemmnet, 2 threads', samples: probe(2) },
-    { name: 'gemmnet, 2 threads, OPENBLAS_THREAD_TIMEOUT=4', samples: probe(2, { OPENBLAS_THREAD_TIMEOUT: '4' }) },
-    { name: 'gemmnet, 1 thread', samples: probe(1) },
-  ];
-  if (!opts.skipNumpy && !res.skipped.numpy) {
-    spin.push({ name: 'NumPy, 2 threads', samples: numpyIdleSpin({ threads: 2 }) });
-    spin.push({ name: 'NumPy, 2 threads, OPENBLAS_THREAD_TIMEOUT=4', samples: numpyIdleSpin({ threads: 2, env: { OPENBLAS_THREAD_TIMEOUT: '4' } }) });
-  }
-  return {
-    description: `${rounds} rounds, each one quiet epoch and one contended epoch (quiet and contended alternate, so that ` +
-      'a change in the machine\'s other load touches both alike); "contended" runs with one `node -e "for(;;){}"` ' +
-      'process started just before, on whichever core the scheduler gives it. Ratios compare medians; spread is the ' +
-      'slowest epoch over the fastest. CPU / wall is the process\'s CPU time (all threads) over the epoch\'s wall time.',
-    rows,
-    spin,
-  };
-}
-
-function parseLast(stdout) {
-  const line = (stdout || '').trim().split('\n').filter((l) => l.startsWith('{') || l.startsWith('[')).pop();
-  return line ? JSON.parse(line) : { error: 'no output' };
-}
-
-/** Epochs timed by lib/gemmnet.js in a child process; { error } when it fails or crashes. */
-function gemmnetChild(model, { epochs, threads, limit, busy = null, env = {} }) {
-  const args = [path.join(__dirname, 'lib', 'gemmnet.js'), model, '--epochs', String(epochs)];
-  if (threads) args.push('--threads', String(threads));
-  if (limit) args.push('--limit', String(limit));
-  const stop = phase(busy);
-  const r = spawnSync(process.execPath, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600000 });
-  const load = stop();
-  if (r.error) return { error: r.error.message };
-  if (r.signal) return { error: `the process was killed by ${r.signal}` };
-  if (r.status !== 0) return { error: firstError(r.stderr) };
-  return { ...parseLast(r.stdout), load };
 }
 
 function machine() {
@@ -363,7 +266,7 @@ async function main() {
   res.ceiling.best = Math.max(...Object.values(res.ceiling.threads).map((t) => t.gflops));
 
   if (opts.only !== 'cnn') res.mlp = await mlpSection(res);
-  if (opts.only !== 'cnn' && !opts.skipContention) res.contention = await contentionSection(res);
+  if (opts.only !== 'cnn' && !opts.skipContention) res.contention = await contentionSection(res, { opts, quiet, say, plural });
   if (opts.only !== 'mlp') res.cnn = await cnnSection(res);
   runLoad = runPhase();
 
