@@ -10,7 +10,7 @@ namespace gn {
 namespace {
 
 // Below this many multiply-adds a gemm runs on the calling thread: waking workers costs more.
-constexpr double kParallelMinMacs = 4.0e5;
+constexpr double kParallelMinMacs = 4.0e6;
 // Column or row blocks are multiples of this (OpenBLAS's kernels work in such panels).
 constexpr int kAlign = 16;
 
