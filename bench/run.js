@@ -265,9 +265,21 @@ async function main() {
   res.ceiling = g.sgemmCeiling({ reps: opts.reps.ceiling });
   res.ceiling.best = Math.max(...Object.values(res.ceiling.threads).map((t) => t.gflops));
 
-  if (opts.only !== 'cnn') res.mlp = await mlpSection(res);
-  if (opts.only !== 'cnn' && !opts.skipContention) res.contention = await contentionSection(res, { opts, quiet, say, plural });
-  if (opts.only !== 'mlp') res.cnn = await cnnSection(res);
+  res.secondCore = [];
+  const probe = (when) => res.secondCore.push({ when, ...g.secondCoreProbe() });
+  probe('start');
+  if (opts.only !== 'cnn') {
+    res.mlp = await mlpSection(res);
+    probe('after the MLP epochs');
+  }
+  if (opts.only !== 'cnn' && !opts.skipContention) {
+    res.contention = await contentionSection(res, { opts, quiet, say, plural });
+    probe('after the contention runs');
+  }
+  if (opts.only !== 'mlp') {
+    res.cnn = await cnnSection(res);
+    probe('after the CNN epochs');
+  }
   runLoad = runPhase();
 
   res.seconds = (performance.now() - t0) / 1000;

@@ -66,6 +66,38 @@ function sgemmCeiling({ size = 2048, threads = [2, 1], reps = 5 } = {}) {
 }
 
 /**
+ * How much a second thread speeds up a 1024^3 sgemm right now (best of 3 each): near 2 when a second
+ * core is really there, near 1 when something else is taking it (another process, or, on a virtual
+ * machine, something outside it that /proc/stat does not show). About 0.1 s.
+ */
+function secondCoreProbe() {
+  const n = 1024;
+  const A = randomArray(n * n, 5);
+  const B = randomArray(n * n, 6);
+  const C = new Float32Array(n * n);
+  const before = native.buildInfo().threads;
+  const best = (t) => {
+    native.setThreads(t);
+    native.gemm(false, false, n, n, n, 1, A, B, 0, C);
+    let b = Infinity;
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now();
+      native.gemm(false, false, n, n, n, 1, A, B, 0, C);
+      b = Math.min(b, performance.now() - t0);
+    }
+    return b;
+  };
+  try {
+    const stop = phase();
+    const one = best(1);
+    const two = best(2);
+    return { speedup: one / two, gflops1: (2 * n ** 3) / one / 1e6, gflops2: (2 * n ** 3) / two / 1e6, load: stop() };
+  } finally {
+    native.setThreads(before);
+  }
+}
+
+/**
  * Times `epochs` training epochs after `warmup` (each a separate train() call with epochs: 1 on the
  * same model and optimizer). Returns the seconds train() reports for each epoch's training pass, the
  * CPU seconds of the whole process over the same call, and the machine's load.
@@ -178,7 +210,7 @@ function idleSpin({ threads = 2, windowsMs = [10, 50, 200, 1000] } = {}) {
   }
 }
 
-module.exports = { gemmnet, native, sgemmCeiling, mlpEpochs, mlpSession, cnnEpochs, idleSpin, data };
+module.exports = { gemmnet, native, sgemmCeiling, secondCoreProbe, mlpEpochs, mlpSession, cnnEpochs, idleSpin, data };
 
 if (require.main === module) {
   const argv = process.argv.slice(2);

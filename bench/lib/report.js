@@ -91,6 +91,13 @@ function markdown(res) {
     Object.entries(c.threads).sort((a, b) => b[0] - a[0]).map(([t, r]) => [t, f1(r.gflops), bg(r.load)])));
   out.push('');
   out.push(`Ceiling used below: ${f1(c.best)} GFLOP/s (the better of the two).`);
+  if (res.secondCore && res.secondCore.length) {
+    out.push('');
+    out.push('Second-core check, 1024³ sgemm, 2 threads over 1: ' +
+      res.secondCore.map((p) => `${f2(p.speedup)}× ${p.when} (background cores ${bg(p.load)})`).join(', ') +
+      '. Near 2 the second core was there; near 1 something else was taking it (another process, or, on a virtual ' +
+      'machine, something outside it that /proc/stat does not show), and 2-thread numbers from that stretch are slow.');
+  }
   for (const key of ['mlp', 'cnn']) {
     const sec = res[key];
     if (!sec) continue;
