@@ -10,7 +10,7 @@ const os = require('os');
 const path = require('path');
 
 const HELP = `usage: node bench/run.js [options]
-  --quick              fewer repetitions and shorter samples (about 2.5 minutes instead of 6 on 2 idle cores)
+  --quick              fewer repetitions and shorter samples (about half the time of a full run)
   --only mlp|cnn       run one model's epochs (the sgemm ceiling is always measured; contention goes with mlp)
   --skip-numpy         no NumPy runs
   --skip-tfjs          no TensorFlow.js runs (they need \`npm install --prefix bench\`)
