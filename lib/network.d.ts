@@ -23,6 +23,8 @@ export declare abstract class Network {
     readonly specs: readonly ParamSpec[];
     private readonly views;
     private readonly probs;
+    private readonly evalProbs;
+    private stepping;
     private readonly dlogits;
     private readonly xBatch;
     /** Gradients of the layers that accumulate into them, zeroed before each backward pass. */
@@ -60,11 +62,24 @@ export declare abstract class Network {
      * Arguments are trusted: the public methods validate first.
      */
     trainBatch(x: Float32Array, labels: Int32Array, n: number): BatchResult;
+    /**
+     * trainBatch, awaiting `pause()` between layers: train() lets the event loop run there. Evaluation
+     * uses workspaces of its own, so predict() or evaluate() in those gaps leaves the step intact.
+     */
+    trainBatchAsync(x: Float32Array, labels: Int32Array, n: number, pause: () => Promise<void>): Promise<BatchResult>;
+    /** The training step, yielding after each layer's forward and backward pass. */
+    private trainSteps;
     /** Evaluation-mode loss sum and hits over rows [start, end) of x, in one pass. */
     evalRange(x: Float32Array, labels: Int32Array, start: number, end: number): {
         lossSum: number;
         correct: number;
     };
+    /** evalRange, awaiting `pause()` between layers. */
+    evalRangeAsync(x: Float32Array, labels: Int32Array, start: number, end: number, pause: () => Promise<void>): Promise<{
+        lossSum: number;
+        correct: number;
+    }>;
+    private evalSteps;
     /** Mean cross-entropy and gradients of every named weight on a batch, in training mode. */
     lossAndGradients(x: Float32Array, labels: ArrayLike<number>): {
         loss: number;
@@ -76,6 +91,9 @@ export declare abstract class Network {
     evaluate(x: Float32Array, labels: ArrayLike<number>, batchSize?: number): Metrics;
     /** Gathers rows idx of x into a batch workspace (shuffled minibatches without copying all of x). */
     gatherBatch(x: Float32Array, idx: Int32Array): Float32Array;
+    /** Rows per evaluation pass by default: 1000 for an MLP, 200 for a CNN (its activations per row
+     * are 30 times larger, and a pass should not hold the event loop for long). */
+    get evalBatchSize(): number;
     /** Number of trainable values. */
     get parameterCount(): number;
 }

@@ -53,6 +53,8 @@ class Network {
     specs;
     views = new Map();
     probs = new layer_1.Workspace();
+    evalProbs = new layer_1.Workspace();
+    stepping = false;
     dlogits = new layer_1.Workspace();
     xBatch = new layer_1.Workspace();
     /** Gradients of the layers that accumulate into them, zeroed before each backward pass. */
@@ -179,33 +181,93 @@ class Network {
      * Arguments are trusted: the public methods validate first.
      */
     trainBatch(x, labels, n) {
-        const C = this.classes;
-        for (const g of this.accumulated)
-            g.fill(0);
-        const logits = this.forward(x, n, TRAINING);
-        const p = this.probs.get(n * C);
-        const [ce, correct] = native_1.native.softmaxCEForward(logits, labels, p, n, C);
-        let dy = this.dlogits.zeroed(n * C);
-        native_1.native.softmaxCEBackward(p, labels, dy, n, C, 1 / n);
-        for (let i = this.layers.length - 1; i >= 0 && dy; i--)
-            dy = this.layers[i].backward(dy, n, i > 0);
-        let loss = ce;
-        if (this.l2 > 0) {
-            for (const { param, grad, spec } of this.views.values()) {
-                if (!spec.decay)
-                    continue;
-                loss += (this.l2 / 2) * native_1.native.sumSquares(param);
-                native_1.native.axpy(this.l2, param, grad);
-            }
+        const steps = this.trainSteps(x, labels, n);
+        for (;;) {
+            const r = steps.next();
+            if (r.done)
+                return r.value;
         }
-        return { loss, correct };
+    }
+    /**
+     * trainBatch, awaiting `pause()` between layers: train() lets the event loop run there. Evaluation
+     * uses workspaces of its own, so predict() or evaluate() in those gaps leaves the step intact.
+     */
+    async trainBatchAsync(x, labels, n, pause) {
+        const steps = this.trainSteps(x, labels, n);
+        for (;;) {
+            const r = steps.next();
+            if (r.done)
+                return r.value;
+            await pause();
+        }
+    }
+    /** The training step, yielding after each layer's forward and backward pass. */
+    *trainSteps(x, labels, n) {
+        if (this.stepping) {
+            throw new Error(`this ${this.kind} is in the middle of a training step (a train() call is using it); ` +
+                'train one model with one train() call at a time');
+        }
+        this.stepping = true;
+        try {
+            const C = this.classes;
+            for (const g of this.accumulated)
+                g.fill(0);
+            let h = x;
+            for (const layer of this.layers) {
+                h = layer.forward(h, n, TRAINING);
+                yield;
+            }
+            const p = this.probs.get(n * C);
+            const [ce, correct] = native_1.native.softmaxCEForward(h, labels, p, n, C);
+            let dy = this.dlogits.zeroed(n * C);
+            native_1.native.softmaxCEBackward(p, labels, dy, n, C, 1 / n);
+            for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
+                dy = this.layers[i].backward(dy, n, i > 0);
+                if (i > 0)
+                    yield;
+            }
+            let loss = ce;
+            if (this.l2 > 0) {
+                for (const { param, grad, spec } of this.views.values()) {
+                    if (!spec.decay)
+                        continue;
+                    loss += (this.l2 / 2) * native_1.native.sumSquares(param);
+                    native_1.native.axpy(this.l2, param, grad);
+                }
+            }
+            return { loss, correct };
+        }
+        finally {
+            this.stepping = false;
+        }
     }
     /** Evaluation-mode loss sum and hits over rows [start, end) of x, in one pass. */
     evalRange(x, labels, start, end) {
+        const steps = this.evalSteps(x, labels, start, end);
+        for (;;) {
+            const r = steps.next();
+            if (r.done)
+                return r.value;
+        }
+    }
+    /** evalRange, awaiting `pause()` between layers. */
+    async evalRangeAsync(x, labels, start, end, pause) {
+        const steps = this.evalSteps(x, labels, start, end);
+        for (;;) {
+            const r = steps.next();
+            if (r.done)
+                return r.value;
+            await pause();
+        }
+    }
+    *evalSteps(x, labels, start, end) {
         const n = end - start;
-        const xs = x.subarray(start * this.inputSize, end * this.inputSize);
-        const logits = this.forward(xs, n, this.evalMode);
-        const [ce, correct] = native_1.native.softmaxCEForward(logits, labels.subarray(start, end), this.probs.get(n * this.classes), n, this.classes);
+        let h = x.subarray(start * this.inputSize, end * this.inputSize);
+        for (const layer of this.layers) {
+            h = layer.forward(h, n, this.evalMode);
+            yield;
+        }
+        const [ce, correct] = native_1.native.softmaxCEForward(h, labels.subarray(start, end), this.evalProbs.get(n * this.classes), n, this.classes);
         return { lossSum: ce * n, correct };
     }
     /** Mean cross-entropy and gradients of every named weight on a batch, in training mode. */
@@ -217,7 +279,7 @@ class Network {
         return { loss, grads };
     }
     /** Softmax probabilities, n * classes, computed in evaluation mode in chunks of batchSize rows. */
-    predict(x, batchSize = 1000) {
+    predict(x, batchSize = this.evalBatchSize) {
         const n = check.rows('x', x, this.inputSize);
         check.integer('batchSize', batchSize, 1);
         const out = new Float32Array(n * this.classes);
@@ -229,7 +291,7 @@ class Network {
         return out;
     }
     /** Mean cross-entropy (without the L2 term) and accuracy in evaluation mode. */
-    evaluate(x, labels, batchSize = 1000) {
+    evaluate(x, labels, batchSize = this.evalBatchSize) {
         const n = check.rows('x', x, this.inputSize);
         const y = check.labels('labels', labels, n, this.classes);
         check.integer('batchSize', batchSize, 1);
@@ -247,6 +309,11 @@ class Network {
         const xb = this.xBatch.get(idx.length * this.inputSize);
         native_1.native.gatherRows(x, idx, xb, this.inputSize);
         return xb;
+    }
+    /** Rows per evaluation pass by default: 1000 for an MLP, 200 for a CNN (its activations per row
+     * are 30 times larger, and a pass should not hold the event loop for long). */
+    get evalBatchSize() {
+        return this.kind === 'cnn' ? 200 : 1000;
     }
     /** Number of trainable values. */
     get parameterCount() {

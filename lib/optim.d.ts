@@ -4,6 +4,10 @@ export interface Optimizer {
     readonly config: Readonly<Record<string, number>>;
     /** Applies one update of params (in place) from grads. */
     step(params: Float32Array, grads: Float32Array): void;
+    /** One update in slices: beginStep(total length), then update() each slice of the buffers, given
+     * as views with their offset in the whole. Elementwise, so the result equals step(). */
+    beginStep(length: number): void;
+    update(params: Float32Array, grads: Float32Array, offset: number): void;
     /** The optimizer's state buffers and step count (for checkpoints). */
     getState(): {
         step: number;

@@ -36,7 +36,8 @@ Object.defineProperty(exports, "__esModule", { value: true });
 exports.momentum = momentum;
 exports.adam = adam;
 exports.isOptimizer = isOptimizer;
-// Optimizers update the whole flat parameter buffer in one native call.
+// Optimizers update the whole flat parameter buffer in one native call (or, for train(), in a few
+// slices with the event loop free in between).
 const native_1 = require("./native");
 const check = __importStar(require("./validate"));
 /** The seed's momentum: v = gamma * v + lr * dL/dW; W -= v, with v starting at 1e-5. */
@@ -51,11 +52,17 @@ function momentum(options = {}) {
     return {
         name: 'momentum',
         config: Object.freeze({ lr, gamma, v0 }),
-        step(params, grads) {
-            if (!v || v.length !== params.length)
-                v = new Float32Array(params.length).fill(v0);
-            native_1.native.momentumUpdate(params, grads, v, lr, gamma);
+        beginStep(length) {
+            if (!v || v.length !== length)
+                v = new Float32Array(length).fill(v0);
             steps++;
+        },
+        update(params, grads, offset) {
+            native_1.native.momentumUpdate(params, grads, v.subarray(offset, offset + params.length), lr, gamma);
+        },
+        step(params, grads) {
+            this.beginStep(params.length);
+            this.update(params, grads, 0);
         },
         getState: () => ({ step: steps, buffers: v ? { v } : {} }),
         setState(state) {
@@ -80,13 +87,20 @@ function adam(options = {}) {
     return {
         name: 'adam',
         config: Object.freeze({ lr, beta1, beta2, eps }),
-        step(params, grads) {
-            if (!m || !v || m.length !== params.length) {
-                m = new Float32Array(params.length);
-                v = new Float32Array(params.length);
+        beginStep(length) {
+            if (!m || !v || m.length !== length) {
+                m = new Float32Array(length);
+                v = new Float32Array(length);
             }
             t++;
-            native_1.native.adamUpdate(params, grads, m, v, lr, beta1, beta2, eps, t);
+        },
+        update(params, grads, offset) {
+            const end = offset + params.length;
+            native_1.native.adamUpdate(params, grads, m.subarray(offset, end), v.subarray(offset, end), lr, beta1, beta2, eps, t);
+        },
+        step(params, grads) {
+            this.beginStep(params.length);
+            this.update(params, grads, 0);
         },
         getState: () => ({ step: t, buffers: m && v ? { m, v } : {} }),
         setState(state) {
@@ -97,5 +111,7 @@ function adam(options = {}) {
     };
 }
 function isOptimizer(v) {
-    return !!v && typeof v.step === 'function' && typeof v.getState === 'function';
+    const o = v;
+    return !!v && typeof o.step === 'function' && typeof o.beginStep === 'function' && typeof o.update === 'function' &&
+        typeof o.getState === 'function';
 }

@@ -45,7 +45,9 @@ const check = __importStar(require("./validate"));
 const TRAIN_KEYS = ['epochs', 'batchSize', 'optimizer', 'validation', 'test', 'seed', 'shuffle', 'earlyStopping',
     'onEpoch', 'onBatch', 'signal', 'evaluateTrain', 'evalBatchSize', 'threads', 'checkpoint', 'resumeFrom'];
 /** Yields to the event loop when the current slice of work has run longer than this. */
-const SLICE_MS = 15;
+const SLICE_MS = 8;
+/** Parameters per optimizer call: a few milliseconds of memory traffic each. */
+const UPDATE_SLICE = 1 << 20;
 function checkSet(name, v, model) {
     const d = check.object(name, v);
     const n = check.rows(`${name}.x`, d.x, model.inputSize);
@@ -72,7 +74,7 @@ async function evaluateSet(model, set, batch, slicer) {
     let lossSum = 0;
     let correct = 0;
     for (let start = 0; start < set.n; start += batch) {
-        const r = model.evalRange(set.x, set.y, start, Math.min(set.n, start + batch));
+        const r = await model.evalRangeAsync(set.x, set.y, start, Math.min(set.n, start + batch), () => slicer.maybeYield());
         lossSum += r.lossSum;
         correct += r.correct;
         await slicer.maybeYield();
@@ -94,7 +96,7 @@ async function train(model, data, options) {
     check.knownKeys('train options', o, TRAIN_KEYS);
     const epochs = check.integer('epochs', o.epochs, 1, 1e6);
     const batchSize = check.integer('batchSize', o.batchSize ?? (model.kind === 'cnn' ? 32 : 100), 1, 1 << 20);
-    const evalBatch = check.integer('evalBatchSize', o.evalBatchSize ?? (model.kind === 'cnn' ? 200 : 1000), 1, 1 << 20);
+    const evalBatch = check.integer('evalBatchSize', o.evalBatchSize ?? model.evalBatchSize, 1, 1 << 20);
     if (o.optimizer !== undefined && !(0, optim_1.isOptimizer)(o.optimizer)) {
         throw new TypeError('optimizer must be made by momentum() or adam()');
     }
@@ -139,6 +141,7 @@ async function train(model, data, options) {
     const labelBatch = new Int32Array(batchSize);
     const batches = Math.ceil(trainSet.n / batchSize);
     const slicer = new Slicer();
+    const pause = () => slicer.maybeYield();
     const history = { epochs: [], bestEpoch: 0, stopReason: 'completed' };
     let best = Infinity;
     let sinceBest = 0;
@@ -173,12 +176,20 @@ async function train(model, data, options) {
             for (let i = 0; i < n; i++)
                 yb[i] = trainSet.y[idx[i]];
             const xb = model.gatherBatch(trainSet.x, idx);
-            const r = model.trainBatch(xb, yb, n);
+            const r = await model.trainBatchAsync(xb, yb, n, pause);
             if (!Number.isFinite(r.loss)) {
                 throw new Error(`train: the loss became ${r.loss} at epoch ${epoch}, batch ${b + 1} of ${batches}; training diverged ` +
                     '(lower the learning rate, or check the inputs for NaN/Inf)');
             }
-            optimizer.step(model.params, model.grads);
+            await slicer.maybeYield();
+            // The update streams through every parameter (and, for Adam, two more buffers as large): in
+            // slices, so a big model does not hold the event loop for the whole pass.
+            optimizer.beginStep(model.params.length);
+            for (let start = 0; start < model.params.length; start += UPDATE_SLICE) {
+                const end = Math.min(model.params.length, start + UPDATE_SLICE);
+                optimizer.update(model.params.subarray(start, end), model.grads.subarray(start, end), start);
+                await slicer.maybeYield();
+            }
             lossSum += r.loss * n;
             correct += r.correct;
             o.onBatch?.({ epoch, batch: b + 1, batches, loss: r.loss });

@@ -1,4 +1,5 @@
-// Optimizers update the whole flat parameter buffer in one native call.
+// Optimizers update the whole flat parameter buffer in one native call (or, for train(), in a few
+// slices with the event loop free in between).
 import { native } from './native';
 import * as check from './validate';
 
@@ -8,6 +9,10 @@ export interface Optimizer {
   readonly config: Readonly<Record<string, number>>;
   /** Applies one update of params (in place) from grads. */
   step(params: Float32Array, grads: Float32Array): void;
+  /** One update in slices: beginStep(total length), then update() each slice of the buffers, given
+   * as views with their offset in the whole. Elementwise, so the result equals step(). */
+  beginStep(length: number): void;
+  update(params: Float32Array, grads: Float32Array, offset: number): void;
   /** The optimizer's state buffers and step count (for checkpoints). */
   getState(): { step: number; buffers: Record<string, Float32Array> };
   setState(state: { step: number; buffers: Record<string, Float32Array> }): void;
@@ -34,10 +39,16 @@ export function momentum(options: MomentumOptions = {}): Optimizer {
   return {
     name: 'momentum',
     config: Object.freeze({ lr, gamma, v0 }),
-    step(params, grads) {
-      if (!v || v.length !== params.length) v = new Float32Array(params.length).fill(v0);
-      native.momentumUpdate(params, grads, v, lr, gamma);
+    beginStep(length) {
+      if (!v || v.length !== length) v = new Float32Array(length).fill(v0);
       steps++;
+    },
+    update(params, grads, offset) {
+      native.momentumUpdate(params, grads, v!.subarray(offset, offset + params.length), lr, gamma);
+    },
+    step(params, grads) {
+      this.beginStep(params.length);
+      this.update(params, grads, 0);
     },
     getState: () => ({ step: steps, buffers: v ? { v } : ({} as Record<string, Float32Array>) }),
     setState(state) {
@@ -70,13 +81,20 @@ export function adam(options: AdamOptions = {}): Optimizer {
   return {
     name: 'adam',
     config: Object.freeze({ lr, beta1, beta2, eps }),
-    step(params, grads) {
-      if (!m || !v || m.length !== params.length) {
-        m = new Float32Array(params.length);
-        v = new Float32Array(params.length);
+    beginStep(length) {
+      if (!m || !v || m.length !== length) {
+        m = new Float32Array(length);
+        v = new Float32Array(length);
       }
       t++;
-      native.adamUpdate(params, grads, m, v, lr, beta1, beta2, eps, t);
+    },
+    update(params, grads, offset) {
+      const end = offset + params.length;
+      native.adamUpdate(params, grads, m!.subarray(offset, end), v!.subarray(offset, end), lr, beta1, beta2, eps, t);
+    },
+    step(params, grads) {
+      this.beginStep(params.length);
+      this.update(params, grads, 0);
     },
     getState: () => ({ step: t, buffers: m && v ? { m, v } : ({} as Record<string, Float32Array>) }),
     setState(state) {
@@ -88,5 +106,7 @@ export function adam(options: AdamOptions = {}): Optimizer {
 }
 
 export function isOptimizer(v: unknown): v is Optimizer {
-  return !!v && typeof (v as Optimizer).step === 'function' && typeof (v as Optimizer).getState === 'function';
+  const o = v as Optimizer;
+  return !!v && typeof o.step === 'function' && typeof o.beginStep === 'function' && typeof o.update === 'function' &&
+    typeof o.getState === 'function';
 }

@@ -138,6 +138,48 @@ describe('CNN', () => {
     assert.throws(() => m.predict(new Float32Array(100)), /multiple of the input size 784/);
   });
 
+  it('keeps the event loop responsive while training and evaluating', async () => {
+    const data = standardSplit();
+    const model = gemmnet.cnn({ seed: 1 });
+    const small = { x: data.train.x.subarray(0, 784 * 1600), y: data.train.y.subarray(0, 1600) };
+    let worst = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      worst = Math.max(worst, now - last);
+      last = now;
+    }, 1);
+    await gemmnet.train(model, small, { epochs: 1, validation: data.valid });
+    clearInterval(timer);
+    console.log(`      longest event-loop stall: ${worst.toFixed(1)} ms`);
+    assert.ok(worst < 50, `event loop stalled for ${worst} ms`);
+  });
+
+  it('predict() and evaluate() called while train() is running leave training unchanged', async () => {
+    const data = standardSplit();
+    const small = { x: data.train.x.subarray(0, 784 * 320), y: data.train.y.subarray(0, 320) };
+    const run = async (interfere) => {
+      // The seed's size: its steps are long enough that train() yields in the middle of them.
+      const model = gemmnet.cnn({ keepProb: 0.8, seed: 5 });
+      let calls = 0;
+      const timer = interfere && setInterval(() => {
+        model.predict(data.test.x.subarray(0, 784 * 7));
+        model.evaluate(data.test.x.subarray(0, 784 * 9), data.test.y.subarray(0, 9));
+        calls++;
+      }, 0);
+      try {
+        await gemmnet.train(model, small, { epochs: 2, batchSize: 32, validation: { x: data.valid.x.subarray(0, 784 * 400), y: data.valid.y.subarray(0, 400) } });
+      } finally {
+        if (timer) clearInterval(timer);
+      }
+      return { weights: model.getWeights(), calls };
+    };
+    const quiet = await run(false);
+    const busy = await run(true);
+    assert.ok(busy.calls > 5, `only ${busy.calls} interfering calls ran`);
+    for (const k of Object.keys(quiet.weights)) assert.deepStrictEqual(busy.weights[k], quiet.weights[k], k);
+  });
+
   it('trains with the seed recipe (Adam 1e-4, batch 32, shuffled) to test accuracy >= 0.88 in 3 epochs', async () => {
     const data = standardSplit();
     const model = gemmnet.cnn({ seed: 521 });

@@ -30,6 +30,7 @@ export declare class Conv2d extends Layer {
     readonly OH: number;
     readonly OW: number;
     private readonly dims;
+    private readonly dimsEval;
     private Wt;
     private b;
     private dW;
@@ -37,13 +38,15 @@ export declare class Conv2d extends Layer {
     private x;
     private readonly y;
     private readonly col;
+    private readonly yEval;
+    private readonly colEval;
     private readonly dz;
     private readonly dx;
     constructor(g: ConvGeometry, relu: boolean, names: [string, string]);
     params(): ParamSpec[];
     bind(params: Float32Array[], grads: Float32Array[]): void;
     private colSize;
-    forward(x: Float32Array, n: number, _mode: Mode): Float32Array;
+    forward(x: Float32Array, n: number, mode: Mode): Float32Array;
     backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null;
 }
 /** 2x2-style max pooling over VALID windows. x (N,H,W,C) -> y (N,OH,OW,C). */
@@ -51,10 +54,13 @@ export declare class MaxPool2d extends Layer {
     readonly inSize: number;
     readonly outSize: number;
     private readonly dims;
+    private readonly dimsEval;
     private readonly y;
+    private readonly yEval;
     private readonly dx;
     private argmax;
+    private argmaxEval;
     constructor(H: number, W: number, C: number, size?: number, stride?: number);
-    forward(x: Float32Array, n: number, _mode: Mode): Float32Array;
+    forward(x: Float32Array, n: number, mode: Mode): Float32Array;
     backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null;
 }

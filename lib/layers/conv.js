@@ -25,6 +25,7 @@ class Conv2d extends layer_1.Layer {
     OH;
     OW;
     dims;
+    dimsEval;
     Wt = new Float32Array(0);
     b = new Float32Array(0);
     dW = new Float32Array(0);
@@ -32,6 +33,8 @@ class Conv2d extends layer_1.Layer {
     x = new Float32Array(0);
     y = new layer_1.Workspace();
     col = new layer_1.Workspace();
+    yEval = new layer_1.Workspace();
+    colEval = new layer_1.Workspace();
     dz = new layer_1.Workspace();
     dx = new layer_1.Workspace();
     constructor(g, relu, names) {
@@ -45,6 +48,7 @@ class Conv2d extends layer_1.Layer {
         this.inSize = g.H * g.W * g.C;
         this.outSize = OH * OW * g.F;
         this.dims = Int32Array.from([0, g.H, g.W, g.C, g.KH, g.KW, g.F, g.stride, g.stride, padTop, padLeft, OH, OW]);
+        this.dimsEval = this.dims.slice();
     }
     params() {
         const { KH, KW, C, F } = this.g;
@@ -60,11 +64,14 @@ class Conv2d extends layer_1.Layer {
     colSize(n) {
         return n * this.OH * this.OW * this.g.KH * this.g.KW * this.g.C;
     }
-    forward(x, n, _mode) {
-        this.x = x;
-        this.dims[0] = n;
-        const y = this.y.get(n * this.outSize);
-        native_1.native.conv2dForward(x, this.Wt, this.b, y, this.col.get(this.colSize(n)), this.dims, this.relu);
+    forward(x, n, mode) {
+        const t = mode.training;
+        if (t)
+            this.x = x;
+        const dims = t ? this.dims : this.dimsEval;
+        dims[0] = n;
+        const y = (t ? this.y : this.yEval).get(n * this.outSize);
+        native_1.native.conv2dForward(x, this.Wt, this.b, y, (t ? this.col : this.colEval).get(this.colSize(n)), dims, this.relu);
         return y;
     }
     backward(dy, n, needDx) {
@@ -85,9 +92,12 @@ class MaxPool2d extends layer_1.Layer {
     inSize;
     outSize;
     dims;
+    dimsEval;
     y = new layer_1.Workspace();
+    yEval = new layer_1.Workspace();
     dx = new layer_1.Workspace();
     argmax = new Int32Array(0);
+    argmaxEval = new Int32Array(0);
     constructor(H, W, C, size = 2, stride = size) {
         super();
         const OH = Math.floor((H - size) / stride) + 1;
@@ -95,14 +105,23 @@ class MaxPool2d extends layer_1.Layer {
         this.inSize = H * W * C;
         this.outSize = OH * OW * C;
         this.dims = Int32Array.from([0, H, W, C, size, size, stride, stride, OH, OW]);
+        this.dimsEval = this.dims.slice();
     }
-    forward(x, n, _mode) {
-        this.dims[0] = n;
+    forward(x, n, mode) {
         const len = n * this.outSize;
-        if (this.argmax.length !== len)
-            this.argmax = new Int32Array(len);
-        const y = this.y.get(len);
-        native_1.native.maxPoolForward(x, y, this.argmax, this.dims);
+        if (mode.training) {
+            this.dims[0] = n;
+            if (this.argmax.length !== len)
+                this.argmax = new Int32Array(len);
+            const y = this.y.get(len);
+            native_1.native.maxPoolForward(x, y, this.argmax, this.dims);
+            return y;
+        }
+        this.dimsEval[0] = n;
+        if (this.argmaxEval.length !== len)
+            this.argmaxEval = new Int32Array(len);
+        const y = this.yEval.get(len);
+        native_1.native.maxPoolForward(x, y, this.argmaxEval, this.dimsEval);
         return y;
     }
     backward(dy, n, needDx) {

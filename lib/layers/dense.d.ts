@@ -12,11 +12,12 @@ export declare class Dense extends Layer {
     private db;
     private x;
     private readonly y;
+    private readonly yEval;
     private readonly dz;
     private readonly dx;
     constructor(inSize: number, outSize: number, relu: boolean, names: [string, string]);
     params(): ParamSpec[];
     bind(params: Float32Array[], grads: Float32Array[]): void;
-    forward(x: Float32Array, n: number, _mode: Mode): Float32Array;
+    forward(x: Float32Array, n: number, mode: Mode): Float32Array;
     backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null;
 }

@@ -16,6 +16,7 @@ class Dense extends layer_1.Layer {
     db = new Float32Array(0);
     x = new Float32Array(0);
     y = new layer_1.Workspace();
+    yEval = new layer_1.Workspace();
     dz = new layer_1.Workspace();
     dx = new layer_1.Workspace();
     constructor(inSize, outSize, relu, names) {
@@ -36,9 +37,10 @@ class Dense extends layer_1.Layer {
         [this.W, this.b] = params;
         [this.dW, this.db] = grads;
     }
-    forward(x, n, _mode) {
-        this.x = x;
-        const y = this.y.get(n * this.outSize);
+    forward(x, n, mode) {
+        if (mode.training)
+            this.x = x;
+        const y = (mode.training ? this.y : this.yEval).get(n * this.outSize);
         native_1.native.denseForward(x, this.W, this.b, y, n, this.inSize, this.outSize, this.relu);
         return y;
     }

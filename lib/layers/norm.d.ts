@@ -19,7 +19,10 @@ export declare class BatchNorm extends Layer {
     readonly runningVar: Float32Array;
     private readonly mean;
     private readonly invStd;
+    private readonly meanEval;
+    private readonly invStdEval;
     private readonly y;
+    private readonly yEval;
     private readonly dx;
     constructor(H: number, W: number, C: number, mode: BatchNormMode, eps: number, momentum: number);
     state(): Record<string, Float32Array>;

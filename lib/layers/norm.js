@@ -22,7 +22,10 @@ class BatchNorm extends layer_1.Layer {
     runningVar;
     mean;
     invStd;
+    meanEval;
+    invStdEval;
     y = new layer_1.Workspace();
+    yEval = new layer_1.Workspace();
     dx = new layer_1.Workspace();
     constructor(H, W, C, mode, eps, momentum) {
         super();
@@ -36,17 +39,23 @@ class BatchNorm extends layer_1.Layer {
         this.runningVar = new Float32Array(this.K).fill(1);
         this.mean = new Float32Array(this.K);
         this.invStd = new Float32Array(this.K);
+        this.meanEval = new Float32Array(this.K);
+        this.invStdEval = new Float32Array(this.K);
     }
     state() {
         return { running_mean: this.runningMean, running_var: this.runningVar };
     }
     forward(x, n, mode) {
         const R = n * this.rowsPerSample;
-        const y = this.y.get(n * this.outSize);
-        if (mode.training || mode.batchStatsInEval) {
+        if (mode.training) {
+            const y = this.y.get(n * this.outSize);
             native_1.native.batchNormForward(x, y, this.mean, this.invStd, R, this.K, this.eps);
-            if (mode.training)
-                this.updateRunning(R);
+            this.updateRunning(R);
+            return y;
+        }
+        const y = this.yEval.get(n * this.outSize);
+        if (mode.batchStatsInEval) {
+            native_1.native.batchNormForward(x, y, this.meanEval, this.invStdEval, R, this.K, this.eps);
         }
         else {
             native_1.native.batchNormInference(x, y, this.runningMean, this.runningVar, R, this.K, this.eps);
@@ -91,7 +100,9 @@ class Dropout extends layer_1.Layer {
         this.inSize = this.outSize = size;
     }
     forward(x, n, mode) {
-        this.active = mode.training && this.keepProb < 1;
+        if (!mode.training)
+            return x;
+        this.active = this.keepProb < 1;
         if (!this.active)
             return x;
         const len = n * this.outSize;

@@ -31,6 +31,7 @@ export class Conv2d extends Layer {
   readonly OH: number;
   readonly OW: number;
   private readonly dims: Int32Array;
+  private readonly dimsEval: Int32Array;
   private Wt: Float32Array = new Float32Array(0);
   private b: Float32Array = new Float32Array(0);
   private dW: Float32Array = new Float32Array(0);
@@ -38,6 +39,8 @@ export class Conv2d extends Layer {
   private x: Float32Array = new Float32Array(0);
   private readonly y = new Workspace();
   private readonly col = new Workspace();
+  private readonly yEval = new Workspace();
+  private readonly colEval = new Workspace();
   private readonly dz = new Workspace();
   private readonly dx = new Workspace();
 
@@ -53,6 +56,7 @@ export class Conv2d extends Layer {
     this.inSize = g.H * g.W * g.C;
     this.outSize = OH * OW * g.F;
     this.dims = Int32Array.from([0, g.H, g.W, g.C, g.KH, g.KW, g.F, g.stride, g.stride, padTop, padLeft, OH, OW]);
+    this.dimsEval = this.dims.slice();
   }
 
   params(): ParamSpec[] {
@@ -72,11 +76,13 @@ export class Conv2d extends Layer {
     return n * this.OH * this.OW * this.g.KH * this.g.KW * this.g.C;
   }
 
-  forward(x: Float32Array, n: number, _mode: Mode): Float32Array {
-    this.x = x;
-    this.dims[0] = n;
-    const y = this.y.get(n * this.outSize);
-    native.conv2dForward(x, this.Wt, this.b, y, this.col.get(this.colSize(n)), this.dims, this.relu);
+  forward(x: Float32Array, n: number, mode: Mode): Float32Array {
+    const t = mode.training;
+    if (t) this.x = x;
+    const dims = t ? this.dims : this.dimsEval;
+    dims[0] = n;
+    const y = (t ? this.y : this.yEval).get(n * this.outSize);
+    native.conv2dForward(x, this.Wt, this.b, y, (t ? this.col : this.colEval).get(this.colSize(n)), dims, this.relu);
     return y;
   }
 
@@ -98,9 +104,12 @@ export class MaxPool2d extends Layer {
   readonly inSize: number;
   readonly outSize: number;
   private readonly dims: Int32Array;
+  private readonly dimsEval: Int32Array;
   private readonly y = new Workspace();
+  private readonly yEval = new Workspace();
   private readonly dx = new Workspace();
   private argmax: Int32Array = new Int32Array(0);
+  private argmaxEval: Int32Array = new Int32Array(0);
 
   constructor(H: number, W: number, C: number, size = 2, stride = size) {
     super();
@@ -109,14 +118,22 @@ export class MaxPool2d extends Layer {
     this.inSize = H * W * C;
     this.outSize = OH * OW * C;
     this.dims = Int32Array.from([0, H, W, C, size, size, stride, stride, OH, OW]);
+    this.dimsEval = this.dims.slice();
   }
 
-  forward(x: Float32Array, n: number, _mode: Mode): Float32Array {
-    this.dims[0] = n;
+  forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const len = n * this.outSize;
-    if (this.argmax.length !== len) this.argmax = new Int32Array(len);
-    const y = this.y.get(len);
-    native.maxPoolForward(x, y, this.argmax, this.dims);
+    if (mode.training) {
+      this.dims[0] = n;
+      if (this.argmax.length !== len) this.argmax = new Int32Array(len);
+      const y = this.y.get(len);
+      native.maxPoolForward(x, y, this.argmax, this.dims);
+      return y;
+    }
+    this.dimsEval[0] = n;
+    if (this.argmaxEval.length !== len) this.argmaxEval = new Int32Array(len);
+    const y = this.yEval.get(len);
+    native.maxPoolForward(x, y, this.argmaxEval, this.dimsEval);
     return y;
   }
 

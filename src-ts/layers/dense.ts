@@ -10,6 +10,7 @@ export class Dense extends Layer {
   private db: Float32Array = new Float32Array(0);
   private x: Float32Array = new Float32Array(0);
   private readonly y = new Workspace();
+  private readonly yEval = new Workspace();
   private readonly dz = new Workspace();
   private readonly dx = new Workspace();
 
@@ -35,9 +36,9 @@ export class Dense extends Layer {
     [this.dW, this.db] = grads;
   }
 
-  forward(x: Float32Array, n: number, _mode: Mode): Float32Array {
-    this.x = x;
-    const y = this.y.get(n * this.outSize);
+  forward(x: Float32Array, n: number, mode: Mode): Float32Array {
+    if (mode.training) this.x = x;
+    const y = (mode.training ? this.y : this.yEval).get(n * this.outSize);
     native.denseForward(x, this.W, this.b, y, n, this.inSize, this.outSize, this.relu);
     return y;
   }

@@ -19,7 +19,10 @@ export class BatchNorm extends Layer {
   readonly runningVar: Float32Array;
   private readonly mean: Float32Array;
   private readonly invStd: Float32Array;
+  private readonly meanEval: Float32Array;
+  private readonly invStdEval: Float32Array;
   private readonly y = new Workspace();
+  private readonly yEval = new Workspace();
   private readonly dx = new Workspace();
 
   constructor(
@@ -36,6 +39,8 @@ export class BatchNorm extends Layer {
     this.runningVar = new Float32Array(this.K).fill(1);
     this.mean = new Float32Array(this.K);
     this.invStd = new Float32Array(this.K);
+    this.meanEval = new Float32Array(this.K);
+    this.invStdEval = new Float32Array(this.K);
   }
 
   state(): Record<string, Float32Array> {
@@ -44,10 +49,15 @@ export class BatchNorm extends Layer {
 
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const R = n * this.rowsPerSample;
-    const y = this.y.get(n * this.outSize);
-    if (mode.training || mode.batchStatsInEval) {
+    if (mode.training) {
+      const y = this.y.get(n * this.outSize);
       native.batchNormForward(x, y, this.mean, this.invStd, R, this.K, this.eps);
-      if (mode.training) this.updateRunning(R);
+      this.updateRunning(R);
+      return y;
+    }
+    const y = this.yEval.get(n * this.outSize);
+    if (mode.batchStatsInEval) {
+      native.batchNormForward(x, y, this.meanEval, this.invStdEval, R, this.K, this.eps);
     } else {
       native.batchNormInference(x, y, this.runningMean, this.runningVar, R, this.K, this.eps);
     }
@@ -90,7 +100,8 @@ export class Dropout extends Layer {
   }
 
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
-    this.active = mode.training && this.keepProb < 1;
+    if (!mode.training) return x;
+    this.active = this.keepProb < 1;
     if (!this.active) return x;
     const len = n * this.outSize;
     const y = this.y.get(len);
