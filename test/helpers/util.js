@@ -34,4 +34,21 @@ function relNormErr(a, b) {
   return Math.sqrt(num) / Math.max(Math.sqrt(den), 1e-30);
 }
 
-module.exports = { rand, maxRelErr, relNormErr };
+/** Runs work() while a 1 ms timer watches the event loop; resolves with the longest gap seen (ms). */
+async function longestStall(work) {
+  let worst = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worst = Math.max(worst, now - last);
+    last = now;
+  }, 1);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(worst, performance.now() - last);
+}
+
+module.exports = { rand, maxRelErr, relNormErr, longestStall };
