@@ -13,7 +13,9 @@ function loads() {
   const r = spawnSync(process.execPath, ['-e', "require('node-gyp-build')(process.argv[1]).buildInfo()", root], {
     encoding: 'utf8',
   });
-  return { ok: r.status === 0, error: (r.stderr || '').trim().split('\n').slice(-3).join('\n') };
+  // The loader's own message (what it looked for and where), without the stack trace.
+  const lines = (r.stderr || '').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ') && !/^Node\.js v/.test(l));
+  return { ok: r.status === 0, error: lines.filter((l) => !/^\S+:\d+$|^\^+$|^throw /.test(l)).slice(0, 4).join('\n  ') };
 }
 
 function has(cmd, args = ['--version']) {
