@@ -57,7 +57,8 @@ function normalize(options) {
         kernel: check.integer('kernel', o.kernel ?? 3, 1, 64),
         fc: check.integer('fc', o.fc ?? 784, 1, 1 << 16),
         classes: check.integer('classes', o.classes ?? 10, 2, 1 << 16),
-        keepProb: check.finite('keepProb', o.keepProb ?? 1, { min: 0, minExclusive: true, max: 1 }),
+        // Kept units are scaled by 1/keepProb, which must stay a sane float32.
+        keepProb: check.finite('keepProb', o.keepProb ?? 1, { min: 1e-6, max: 1 }),
         l2: check.finite('l2', o.l2 ?? 0, { min: 0 }),
         seed: check.integer('seed', o.seed ?? 521, 0, 2 ** 32 - 1),
         batchNorm: {

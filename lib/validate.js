@@ -55,6 +55,9 @@ function knownKeys(name, v, known) {
         if (!known.includes(key)) {
             throw new TypeError(`${name} has an unknown option "${key}"; known options: ${known.join(', ')}`);
         }
+        // null would otherwise read as "use the default" (a ?? default), hiding a mistake.
+        if (v[key] === null)
+            throw new TypeError(`${key} is null; leave it out to use its default`);
     }
 }
 /** A Float32Array holding a whole number of rows of `rowLength`; returns the row count. */

@@ -50,6 +50,8 @@ export function knownKeys(name: string, v: Record<string, unknown>, known: reado
     if (!known.includes(key)) {
       throw new TypeError(`${name} has an unknown option "${key}"; known options: ${known.join(', ')}`);
     }
+    // null would otherwise read as "use the default" (a ?? default), hiding a mistake.
+    if (v[key] === null) throw new TypeError(`${key} is null; leave it out to use its default`);
   }
 }
 

@@ -178,6 +178,7 @@ describe('MLP', () => {
     assert.throws(() => gemmnet.mlp({ hidden: 1e12 }), RangeError);
     assert.throws(() => gemmnet.mlp({ hidden: '100' }), TypeError);
     assert.throws(() => gemmnet.mlp({ hiden: 100 }), /unknown option "hiden"/);
+    assert.throws(() => gemmnet.mlp({ hidden: null }), /hidden is null; leave it out to use its default/);
     assert.throws(() => gemmnet.mlp({ seed: -1 }), RangeError);
     const m = gemmnet.mlp({ inputs: 4, hidden: 3, classes: 2 });
     assert.throws(() => m.predict(new Float32Array(6)), /not a positive multiple of the input size 4/);

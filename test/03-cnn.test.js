@@ -127,7 +127,8 @@ describe('CNN', () => {
   });
 
   it('rejects bad options', () => {
-    assert.throws(() => gemmnet.cnn({ keepProb: 0 }), /keepProb must be > 0/);
+    assert.throws(() => gemmnet.cnn({ keepProb: 0 }), /keepProb must be >= 0.000001/);
+    assert.throws(() => gemmnet.cnn({ keepProb: 1e-300 }), /keepProb must be >= 0.000001/);
     assert.throws(() => gemmnet.cnn({ keepProb: 1.5 }), /keepProb must be <= 1/);
     assert.throws(() => gemmnet.cnn({ keepProb: NaN }), RangeError);
     assert.throws(() => gemmnet.cnn({ l2: -0.1 }), /l2 must be >= 0/);
