@@ -1,4 +1,9 @@
 "use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.MT19937 = void 0;
+exports.checkSeed = checkSeed;
+exports.fma = fma;
+exports.glibcLog = glibcLog;
 // NumPy's legacy random generator (`np.random.seed` / `RandomState`), reproduced bit for bit so a
 // seeded gemmnet run draws the same splits, shuffles and initial weights as the course's NumPy code.
 //
@@ -7,30 +12,17 @@
 // (legacy_gauss). legacy_gauss calls the C library's log(); to match NumPy on Linux x86-64 exactly,
 // glibcLog below replays glibc's log (ARM optimized-routines, MIT) as glibc >= 2.28 runs it on CPUs with
 // FMA, fused multiply-adds included; V8's Math.log differs from it in the last bit for ~5% of inputs.
-Object.defineProperty(exports, "__esModule", { value: true });
-exports.MT19937 = void 0;
-exports.checkSeed = checkSeed;
-exports.fma = fma;
-exports.glibcLog = glibcLog;
+const validate_1 = require("./validate");
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
 const MATRIX_A = 0x9908b0df;
 const N = 624;
 const M = 397;
 const TWO_32 = 4294967296;
-function describe(v) {
-    if (v === null)
-        return 'null';
-    if (typeof v === 'string')
-        return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
-    if (typeof v === 'object')
-        return `a ${v.constructor?.name ?? 'object'}`;
-    return `${typeof v} ${String(v)}`;
-}
 /** Checks a NumPy-style seed: an integer in [0, 2^32 - 1]. */
 function checkSeed(seed, name = 'seed') {
     if (typeof seed !== 'number') {
-        throw new TypeError(`${name} must be an integer in [0, 4294967295], got ${describe(seed)}`);
+        throw new TypeError(`${name} must be an integer in [0, 4294967295], got ${(0, validate_1.describe)(seed)}`);
     }
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
         throw new RangeError(`${name} must be an integer in [0, 4294967295], got ${seed}`);
@@ -309,17 +301,17 @@ class MT19937 {
     }
     normal(n, std = 1, out) {
         if (typeof n !== 'number')
-            throw new TypeError(`n must be a non-negative integer, got ${describe(n)}`);
+            throw new TypeError(`n must be a non-negative integer, got ${(0, validate_1.describe)(n)}`);
         if (!Number.isSafeInteger(n) || n < 0)
             throw new RangeError(`n must be a non-negative integer, got ${n}`);
         if (typeof std !== 'number')
-            throw new TypeError(`std must be a number, got ${describe(std)}`);
+            throw new TypeError(`std must be a number, got ${(0, validate_1.describe)(std)}`);
         if (!(std >= 0) || !Number.isFinite(std))
             throw new RangeError(`std must be a finite number >= 0, got ${std}`);
         if (out === undefined)
             out = new Float64Array(n);
         else if (!(out instanceof Float32Array || out instanceof Float64Array)) {
-            throw new TypeError(`out must be a Float32Array or Float64Array, got ${describe(out)}`);
+            throw new TypeError(`out must be a Float32Array or Float64Array, got ${(0, validate_1.describe)(out)}`);
         }
         else if (out.length < n) {
             throw new RangeError(`out has ${out.length} entries, fewer than n = ${n}`);
@@ -339,7 +331,7 @@ class MT19937 {
      */
     randomInterval(max) {
         if (typeof max !== 'number')
-            throw new TypeError(`max must be a non-negative integer, got ${describe(max)}`);
+            throw new TypeError(`max must be a non-negative integer, got ${(0, validate_1.describe)(max)}`);
         if (!Number.isSafeInteger(max) || max < 0) {
             throw new RangeError(`max must be a non-negative safe integer, got ${max}`);
         }
@@ -369,7 +361,7 @@ class MT19937 {
     /** In-place Fisher-Yates shuffle of a 1-D array, as legacy `np.random.shuffle` does it. */
     shuffle(array) {
         if (array === null || typeof array !== 'object' || typeof array.length !== 'number') {
-            throw new TypeError(`array must be an array or typed array, got ${describe(array)}`);
+            throw new TypeError(`array must be an array or typed array, got ${(0, validate_1.describe)(array)}`);
         }
         for (let i = array.length - 1; i > 0; i--) {
             const j = this.randomInterval(i);

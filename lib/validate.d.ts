@@ -1,3 +1,5 @@
+/** A short description of a value for error messages ("null", "a Float32Array of length 3", ...). */
+export declare function describe(v: unknown): string;
 /** An integer in [min, max]. */
 export declare function integer(name: string, v: unknown, min?: number, max?: number): number;
 export interface NumberRange {

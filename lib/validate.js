@@ -2,6 +2,7 @@
 // Argument checks for the public API. Every message names the argument and what was expected, so a
 // user can fix the call; the native glue repeats cheap size checks as a last line of defence.
 Object.defineProperty(exports, "__esModule", { value: true });
+exports.describe = describe;
 exports.integer = integer;
 exports.finite = finite;
 exports.object = object;
@@ -9,15 +10,20 @@ exports.knownKeys = knownKeys;
 exports.rows = rows;
 exports.labels = labels;
 exports.oneOf = oneOf;
+/** A short description of a value for error messages ("null", "a Float32Array of length 3", ...). */
 function describe(v) {
     if (v === null)
         return 'null';
     if (Array.isArray(v))
         return `an array of length ${v.length}`;
-    if (ArrayBuffer.isView(v))
-        return `a ${v.constructor.name} of length ${v.length}`;
+    if (ArrayBuffer.isView(v)) {
+        const length = v.length;
+        return `a ${v.constructor.name}${length === undefined ? '' : ` of length ${length}`}`;
+    }
     if (typeof v === 'string')
         return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+    if (typeof v === 'object')
+        return `a ${v.constructor?.name ?? 'object'}`;
     return `${typeof v} ${String(v)}`;
 }
 /** An integer in [min, max]. */

@@ -6,6 +6,7 @@
 // (legacy_gauss). legacy_gauss calls the C library's log(); to match NumPy on Linux x86-64 exactly,
 // glibcLog below replays glibc's log (ARM optimized-routines, MIT) as glibc >= 2.28 runs it on CPUs with
 // FMA, fused multiply-adds included; V8's Math.log differs from it in the last bit for ~5% of inputs.
+import { describe } from './validate';
 
 const UPPER_MASK = 0x80000000;
 const LOWER_MASK = 0x7fffffff;
@@ -13,13 +14,6 @@ const MATRIX_A = 0x9908b0df;
 const N = 624;
 const M = 397;
 const TWO_32 = 4294967296;
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  return `${typeof v} ${String(v)}`;
-}
 
 /** Checks a NumPy-style seed: an integer in [0, 2^32 - 1]. */
 export function checkSeed(seed: unknown, name = 'seed'): number {

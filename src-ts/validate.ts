@@ -1,11 +1,16 @@
 // Argument checks for the public API. Every message names the argument and what was expected, so a
 // user can fix the call; the native glue repeats cheap size checks as a last line of defence.
 
-function describe(v: unknown): string {
+/** A short description of a value for error messages ("null", "a Float32Array of length 3", ...). */
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name} of length ${(v as unknown as { length: number }).length}`;
+  if (ArrayBuffer.isView(v)) {
+    const length = (v as { length?: number }).length;
+    return `a ${v.constructor.name}${length === undefined ? '' : ` of length ${length}`}`;
+  }
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
   return `${typeof v} ${String(v)}`;
 }
 

@@ -1,3 +1,4 @@
+import { describe } from '../validate';
 /** Element types the loaders return, named as NumPy names them (`arr.dtype.name`). */
 export type DType = 'uint8' | 'int8' | 'bool' | 'uint16' | 'int16' | 'uint32' | 'int32' | 'float32' | 'float64' | 'int64' | 'uint64';
 /** The typed array that holds each dtype (bool as 0/1 bytes in a Uint8Array). */
@@ -30,7 +31,7 @@ interface DTypeInfo {
     ctor: Ctor;
 }
 export declare const DTYPES: Record<DType, DTypeInfo>;
-export declare function describe(v: unknown): string;
+export { describe };
 /** A Buffer view (no copy) of a Buffer or Uint8Array argument. */
 export declare function asBytes(who: string, buf: unknown): Buffer;
 export declare function checkPath(who: string, file: unknown): string;
@@ -50,4 +51,3 @@ export declare function copyElements(src: Uint8Array, offset: number, count: num
 export declare function elementBytes(data: TypedData, littleEndian: boolean): Uint8Array;
 /** The dtype name of a typed array, or undefined when no loader dtype stores it. */
 export declare function dtypeOf(data: unknown): DType | undefined;
-export {};

@@ -33,8 +33,7 @@ var __importStar = (this && this.__importStar) || (function () {
     };
 })();
 Object.defineProperty(exports, "__esModule", { value: true });
-exports.DTYPES = void 0;
-exports.describe = describe;
+exports.describe = exports.DTYPES = void 0;
 exports.asBytes = asBytes;
 exports.checkPath = checkPath;
 exports.readInput = readInput;
@@ -46,6 +45,8 @@ exports.dtypeOf = dtypeOf;
 // errors a user can act on, and copying file bytes into fresh, aligned typed arrays.
 const fs = __importStar(require("fs"));
 const os = __importStar(require("os"));
+const validate_1 = require("../validate");
+Object.defineProperty(exports, "describe", { enumerable: true, get: function () { return validate_1.describe; } });
 exports.DTYPES = {
     uint8: { size: 1, ctor: Uint8Array },
     int8: { size: 1, ctor: Int8Array },
@@ -60,30 +61,17 @@ exports.DTYPES = {
     uint64: { size: 8, ctor: BigUint64Array },
 };
 const HOST_LE = os.endianness() === 'LE';
-function describe(v) {
-    if (v === null)
-        return 'null';
-    if (Array.isArray(v))
-        return `an array of length ${v.length}`;
-    if (ArrayBuffer.isView(v))
-        return `a ${v.constructor.name}`;
-    if (typeof v === 'string')
-        return `the string ${JSON.stringify(v.length > 60 ? v.slice(0, 60) + '...' : v)}`;
-    if (typeof v === 'object')
-        return `a ${v.constructor?.name ?? 'object'}`;
-    return `${typeof v} ${String(v)}`;
-}
 /** A Buffer view (no copy) of a Buffer or Uint8Array argument. */
 function asBytes(who, buf) {
     if (Buffer.isBuffer(buf))
         return buf;
     if (buf instanceof Uint8Array)
         return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-    throw new TypeError(`${who}: expected a Buffer or Uint8Array, got ${describe(buf)}`);
+    throw new TypeError(`${who}: expected a Buffer or Uint8Array, got ${(0, validate_1.describe)(buf)}`);
 }
 function checkPath(who, file) {
     if (typeof file !== 'string' || file.length === 0) {
-        throw new TypeError(`${who}: path must be a non-empty string, got ${describe(file)}`);
+        throw new TypeError(`${who}: path must be a non-empty string, got ${(0, validate_1.describe)(file)}`);
     }
     return file;
 }

@@ -2,6 +2,7 @@
 // errors a user can act on, and copying file bytes into fresh, aligned typed arrays.
 import * as fs from 'fs';
 import * as os from 'os';
+import { describe } from '../validate';
 
 /** Element types the loaders return, named as NumPy names them (`arr.dtype.name`). */
 export type DType =
@@ -47,14 +48,7 @@ export const DTYPES: Record<DType, DTypeInfo> = {
 
 const HOST_LE = os.endianness() === 'LE';
 
-export function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 60 ? v.slice(0, 60) + '...' : v)}`;
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
-  return `${typeof v} ${String(v)}`;
-}
+export { describe };
 
 /** A Buffer view (no copy) of a Buffer or Uint8Array argument. */
 export function asBytes(who: string, buf: unknown): Buffer {
