@@ -10,6 +10,7 @@ const { spawn, spawnSync } = require('child_process');
 const gemmnet = require('..');
 const io = require('../lib/io');
 const { standardSplit } = require('./helpers/data');
+const { throwsLike } = require('./helpers/util');
 
 const ROOT = path.resolve(__dirname, '..');
 const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -34,13 +35,6 @@ function sameModel(a, b, x) {
   sameBits(a.predict(x), b.predict(x), 'predict');
 }
 
-function throwsLike(fn, Cls, re) {
-  assert.throws(fn, (e) => {
-    assert.strictEqual(e.constructor, Cls, `expected ${Cls.name}, got ${e.constructor.name}: ${e.message}`);
-    assert.match(e.message, re);
-    return true;
-  });
-}
 
 let tmp;
 let data;

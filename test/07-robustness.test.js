@@ -8,23 +8,9 @@ const path = require('path');
 const zlib = require('zlib');
 const gemmnet = require('..');
 const { standardSplit } = require('./helpers/data');
+const { throwsLike, rejectsLike } = require('./helpers/util');
 
-/** Asserts fn throws exactly Cls with a message matching re. */
-function throwsLike(fn, Cls, re) {
-  assert.throws(fn, (e) => {
-    assert.strictEqual(e.constructor, Cls, `expected ${Cls.name}, got ${e.constructor.name}: ${e.message}`);
-    assert.match(e.message, re);
-    return true;
-  });
-}
 
-async function rejectsLike(promise, Cls, re) {
-  await assert.rejects(promise, (e) => {
-    assert.strictEqual(e.constructor, Cls, `expected ${Cls.name}, got ${e.constructor.name}: ${e.message}`);
-    assert.match(e.message, re);
-    return true;
-  });
-}
 
 const BAD_SIZES = [
   [0, RangeError], [1.5, RangeError], [1e12, RangeError], ['100', TypeError], [NaN, RangeError],

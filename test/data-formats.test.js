@@ -12,6 +12,7 @@ const data = require('../lib/data');
 
 const FIX = path.join(__dirname, 'fixtures');
 const expected = require('./fixtures/expected.json');
+const { throwsLike } = require('./helpers/util');
 const CTORS = {
   uint8: Uint8Array, int8: Int8Array, bool: Uint8Array, uint16: Uint16Array, int16: Int16Array, uint32: Uint32Array,
   int32: Int32Array, float32: Float32Array, float64: Float64Array, int64: BigInt64Array, uint64: BigUint64Array,
@@ -42,13 +43,6 @@ function npyWith(header, body = Buffer.alloc(0)) {
   return Buffer.concat([pre, h, body]);
 }
 
-function throwsLike(fn, Cls, re) {
-  assert.throws(fn, (e) => {
-    assert.strictEqual(e.constructor, Cls, `expected ${Cls.name}, got ${e.constructor.name}: ${e.message}`);
-    assert.match(e.message, re);
-    return true;
-  });
-}
 
 let tmp;
 before(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gemmnet-formats-')); });

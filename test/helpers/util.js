@@ -1,4 +1,5 @@
 'use strict';
+const assert = require('assert');
 // Small numeric helpers shared by the tests.
 
 /** Deterministic uniform values in [-1, 1) (a tiny LCG: reproducible, independent of the package). */
@@ -51,4 +52,23 @@ async function longestStall(work) {
   return Math.max(worst, performance.now() - last);
 }
 
-module.exports = { rand, maxRelErr, relNormErr, longestStall };
+/** Checks that an error is exactly of class Cls (not a subclass) with a message matching re. */
+function errorLike(Cls, re) {
+  return (e) => {
+    assert.strictEqual(e.constructor, Cls, `expected ${Cls.name}, got ${e.constructor.name}: ${e.message}`);
+    assert.match(e.message, re);
+    return true;
+  };
+}
+
+/** Asserts fn throws exactly Cls with a message matching re. */
+function throwsLike(fn, Cls, re) {
+  assert.throws(fn, errorLike(Cls, re));
+}
+
+/** Asserts the promise rejects with exactly Cls and a message matching re. */
+async function rejectsLike(promise, Cls, re) {
+  await assert.rejects(promise, errorLike(Cls, re));
+}
+
+module.exports = { rand, maxRelErr, relNormErr, longestStall, throwsLike, rejectsLike };
