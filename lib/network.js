@@ -181,25 +181,14 @@ class Network {
      * Arguments are trusted: the public methods validate first.
      */
     trainBatch(x, labels, n) {
-        const steps = this.trainSteps(x, labels, n);
-        for (;;) {
-            const r = steps.next();
-            if (r.done)
-                return r.value;
-        }
+        return runSteps(this.trainSteps(x, labels, n));
     }
     /**
      * trainBatch, awaiting `pause()` between layers: train() lets the event loop run there. Evaluation
      * uses workspaces of its own, so predict() or evaluate() in those gaps leaves the step intact.
      */
     async trainBatchAsync(x, labels, n, pause) {
-        const steps = this.trainSteps(x, labels, n);
-        for (;;) {
-            const r = steps.next();
-            if (r.done)
-                return r.value;
-            await pause();
-        }
+        return runStepsPausing(this.trainSteps(x, labels, n), pause);
     }
     /** The training step, yielding after each layer's forward and backward pass. */
     *trainSteps(x, labels, n) {
@@ -243,22 +232,11 @@ class Network {
     }
     /** Evaluation-mode loss sum and hits over rows [start, end) of x, in one pass. */
     evalRange(x, labels, start, end) {
-        const steps = this.evalSteps(x, labels, start, end);
-        for (;;) {
-            const r = steps.next();
-            if (r.done)
-                return r.value;
-        }
+        return runSteps(this.evalSteps(x, labels, start, end));
     }
     /** evalRange, awaiting `pause()` between layers. */
     async evalRangeAsync(x, labels, start, end, pause) {
-        const steps = this.evalSteps(x, labels, start, end);
-        for (;;) {
-            const r = steps.next();
-            if (r.done)
-                return r.value;
-            await pause();
-        }
+        return runStepsPausing(this.evalSteps(x, labels, start, end), pause);
     }
     *evalSteps(x, labels, start, end) {
         const n = end - start;
@@ -321,6 +299,23 @@ class Network {
     }
 }
 exports.Network = Network;
+/** Runs a stepwise computation to the end. */
+function runSteps(steps) {
+    for (;;) {
+        const r = steps.next();
+        if (r.done)
+            return r.value;
+    }
+}
+/** Runs a stepwise computation, awaiting pause() between steps. */
+async function runStepsPausing(steps, pause) {
+    for (;;) {
+        const r = steps.next();
+        if (r.done)
+            return r.value;
+        await pause();
+    }
+}
 function hasCounter(l) {
     return typeof l.counter === 'number';
 }

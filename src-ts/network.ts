@@ -169,11 +169,7 @@ export abstract class Network {
    * Arguments are trusted: the public methods validate first.
    */
   trainBatch(x: Float32Array, labels: Int32Array, n: number): BatchResult {
-    const steps = this.trainSteps(x, labels, n);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-    }
+    return runSteps(this.trainSteps(x, labels, n));
   }
 
   /**
@@ -181,12 +177,7 @@ export abstract class Network {
    * uses workspaces of its own, so predict() or evaluate() in those gaps leaves the step intact.
    */
   async trainBatchAsync(x: Float32Array, labels: Int32Array, n: number, pause: () => Promise<void>): Promise<BatchResult> {
-    const steps = this.trainSteps(x, labels, n);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-      await pause();
-    }
+    return runStepsPausing(this.trainSteps(x, labels, n), pause);
   }
 
   /** The training step, yielding after each layer's forward and backward pass. */
@@ -228,22 +219,13 @@ export abstract class Network {
 
   /** Evaluation-mode loss sum and hits over rows [start, end) of x, in one pass. */
   evalRange(x: Float32Array, labels: Int32Array, start: number, end: number): { lossSum: number; correct: number } {
-    const steps = this.evalSteps(x, labels, start, end);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-    }
+    return runSteps(this.evalSteps(x, labels, start, end));
   }
 
   /** evalRange, awaiting `pause()` between layers. */
   async evalRangeAsync(x: Float32Array, labels: Int32Array, start: number, end: number,
     pause: () => Promise<void>): Promise<{ lossSum: number; correct: number }> {
-    const steps = this.evalSteps(x, labels, start, end);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-      await pause();
-    }
+    return runStepsPausing(this.evalSteps(x, labels, start, end), pause);
   }
 
   private *evalSteps(x: Float32Array, labels: Int32Array, start: number, end: number): Generator<void, { lossSum: number; correct: number }> {
@@ -310,6 +292,23 @@ export abstract class Network {
   /** Number of trainable values. */
   get parameterCount(): number {
     return this.params.length;
+  }
+}
+
+/** Runs a stepwise computation to the end. */
+function runSteps<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs a stepwise computation, awaiting pause() between steps. */
+async function runStepsPausing<T>(steps: Generator<void, T>, pause: () => Promise<void>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
   }
 }
 
