@@ -128,10 +128,11 @@ describe('resources: concurrent training', () => {
       const d = standardSplit();
       require('worker_threads').parentPort.postMessage('training');
       gemmnet.train(gemmnet.mlp({ hidden: 300 }), d.train, { epochs: 100 });`;
-    for (let i = 0; i < 3; i++) {
+    // Many moments: a native call cut off by the termination must not abort the process.
+    for (let i = 0; i < 12; i++) {
       const worker = new Worker(src, { eval: true });
       await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
-      await new Promise((resolve) => setTimeout(resolve, 50 + 40 * i));
+      await new Promise((resolve) => setTimeout(resolve, 5 + 11 * i));
       await worker.terminate();
     }
     const again = await runSpec(gemmnet, data, SPECS[0], () => {});
