@@ -1,7 +1,26 @@
+/** An optimizer's update of one tensor, in the form the fused kernels take; state buffers are views
+ * laid out like the tensor. */
+export type UpdateRule = {
+    kind: 'momentum';
+    v: Float32Array;
+    lr: number;
+    gamma: number;
+} | {
+    kind: 'adam';
+    m: Float32Array;
+    v: Float32Array;
+    lr: number;
+    beta1: number;
+    beta2: number;
+    eps: number;
+    t: number;
+};
 /** The raw native surface. Private: the public API validates arguments before calling these. */
 export interface NativeAddon {
     denseForward(x: Float32Array, W: Float32Array, b: Float32Array | null, y: Float32Array, N: number, I: number, O: number, relu: boolean): void;
     denseBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null, db: Float32Array | null, dx: Float32Array | null, N: number, I: number, O: number, accumulate?: boolean): void;
+    /** Dense backward fused with the update of W; returns sum W^2 before the update (0 when l2 is 0). */
+    denseBackwardUpdate(x: Float32Array, W: Float32Array, dy: Float32Array, db: Float32Array | null, dx: Float32Array | null, N: number, I: number, O: number, l2: number, rule: UpdateRule): number;
     gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number, A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
     denseForwardReference: NativeAddon['denseForward'];
     denseBackwardReference: NativeAddon['denseBackward'];

@@ -1,5 +1,6 @@
 import { Layer, Mode, ParamSpec } from './layers/layer';
 import type { SaveModelExtra } from './io/checkpoint';
+import type { Optimizer } from './optim';
 export type Weights = Record<string, Float32Array>;
 export interface BatchResult {
     /** Mean cross-entropy over the batch, plus the L2 term when the model has one. */
@@ -29,6 +30,9 @@ export declare abstract class Network {
     private readonly xBatch;
     /** Gradients of the layers that accumulate into them, zeroed before each backward pass. */
     private readonly accumulated;
+    /** Per layer, the parameter its backward pass can update itself (see Layer.backwardUpdate). */
+    private readonly fusedAt;
+    private readonly fusedNames;
     protected readonly evalMode: Mode;
     abstract readonly kind: 'mlp' | 'cnn';
     /** The options the model was built with (normalized), enough to rebuild it. */
@@ -63,11 +67,21 @@ export declare abstract class Network {
      */
     trainBatch(x: Float32Array, labels: Int32Array, n: number): BatchResult;
     /**
+     * The ranges [start, end) of `params` that a training step given an optimizer with a fused rule
+     * leaves to the optimizer: all but the weights the layers update during their backward pass.
+     */
+    get unfusedRanges(): [number, number][];
+    /**
      * trainBatch, awaiting `pause()` between layers: train() lets the event loop run there. Evaluation
      * uses workspaces of its own, so predict() or evaluate() in those gaps leaves the step intact.
      */
-    trainBatchAsync(x: Float32Array, labels: Int32Array, n: number, pause: () => Promise<void>): Promise<BatchResult>;
-    /** The training step, yielding after each layer's forward and backward pass. */
+    trainBatchAsync(x: Float32Array, labels: Int32Array, n: number, pause: () => Promise<void>, optimizer?: Optimizer): Promise<BatchResult>;
+    /**
+     * The training step, yielding after each layer's forward and backward pass. Given an optimizer
+     * that has a fused rule (and whose beginStep() has run for this step), the layers that can update
+     * their weights during the backward pass do so: those weights are then updated, and their
+     * gradients not stored; the caller updates the unfusedRanges.
+     */
     private trainSteps;
     /** Evaluation-mode loss sum and hits over rows [start, end) of x, in one pass. */
     evalRange(x: Float32Array, labels: Int32Array, start: number, end: number): {

@@ -59,6 +59,9 @@ class Network {
     xBatch = new layer_1.Workspace();
     /** Gradients of the layers that accumulate into them, zeroed before each backward pass. */
     accumulated = [];
+    /** Per layer, the parameter its backward pass can update itself (see Layer.backwardUpdate). */
+    fusedAt = [];
+    fusedNames = new Set();
     evalMode;
     constructor(inputSize, classes, layers, l2, seed, batchStatsInEval) {
         this.inputSize = inputSize;
@@ -71,7 +74,7 @@ class Network {
         this.params = new Float32Array(total);
         this.grads = new Float32Array(total);
         let offset = 0;
-        for (const layer of layers) {
+        for (const [li, layer] of layers.entries()) {
             const ps = [];
             const gs = [];
             for (const spec of layer.params()) {
@@ -83,6 +86,10 @@ class Network {
                 gs.push(grad);
                 if (!layer.overwritesGrads)
                     this.accumulated.push(grad);
+                if (ps.length - 1 === layer.fusedParam) {
+                    this.fusedAt[li] = { offset, length: n, decay: spec.decay };
+                    this.fusedNames.add(spec.name);
+                }
                 offset += n;
             }
             layer.bind(ps, gs);
@@ -184,14 +191,37 @@ class Network {
         return runSteps(this.trainSteps(x, labels, n));
     }
     /**
+     * The ranges [start, end) of `params` that a training step given an optimizer with a fused rule
+     * leaves to the optimizer: all but the weights the layers update during their backward pass.
+     */
+    get unfusedRanges() {
+        const out = [];
+        let start = 0;
+        for (const f of this.fusedAt) {
+            if (!f)
+                continue;
+            if (f.offset > start)
+                out.push([start, f.offset]);
+            start = f.offset + f.length;
+        }
+        if (start < this.params.length)
+            out.push([start, this.params.length]);
+        return out;
+    }
+    /**
      * trainBatch, awaiting `pause()` between layers: train() lets the event loop run there. Evaluation
      * uses workspaces of its own, so predict() or evaluate() in those gaps leaves the step intact.
      */
-    async trainBatchAsync(x, labels, n, pause) {
-        return runStepsPausing(this.trainSteps(x, labels, n), pause);
+    async trainBatchAsync(x, labels, n, pause, optimizer) {
+        return runStepsPausing(this.trainSteps(x, labels, n, optimizer), pause);
     }
-    /** The training step, yielding after each layer's forward and backward pass. */
-    *trainSteps(x, labels, n) {
+    /**
+     * The training step, yielding after each layer's forward and backward pass. Given an optimizer
+     * that has a fused rule (and whose beginStep() has run for this step), the layers that can update
+     * their weights during the backward pass do so: those weights are then updated, and their
+     * gradients not stored; the caller updates the unfusedRanges.
+     */
+    *trainSteps(x, labels, n, optimizer) {
         if (this.stepping) {
             throw new Error(`this ${this.kind} is in the middle of a training step (a train() call is using it); ` +
                 'train one model with one train() call at a time');
@@ -210,15 +240,25 @@ class Network {
             const [ce, correct] = native_1.native.softmaxCEForward(h, labels, p, n, C);
             let dy = this.dlogits.zeroed(n * C);
             native_1.native.softmaxCEBackward(p, labels, dy, n, C, 1 / n);
+            const rule = optimizer?.rule?.bind(optimizer);
+            let loss = ce;
             for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
-                dy = this.layers[i].backward(dy, n, i > 0);
+                const f = rule && this.fusedAt[i];
+                if (f) {
+                    const r = this.layers[i].backwardUpdate(dy, n, i > 0, rule(f.offset, f.length), f.decay ? this.l2 : 0);
+                    dy = r.dx;
+                    if (f.decay)
+                        loss += (this.l2 / 2) * r.squares;
+                }
+                else {
+                    dy = this.layers[i].backward(dy, n, i > 0);
+                }
                 if (i > 0)
                     yield;
             }
-            let loss = ce;
             if (this.l2 > 0) {
                 for (const { param, grad, spec } of this.views.values()) {
-                    if (!spec.decay)
+                    if (!spec.decay || (rule && this.fusedNames.has(spec.name)))
                         continue;
                     loss += (this.l2 / 2) * native_1.native.sumSquares(param);
                     native_1.native.axpy(this.l2, param, grad);

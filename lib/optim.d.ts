@@ -1,3 +1,4 @@
+import { UpdateRule } from './native';
 export interface Optimizer {
     readonly name: 'momentum' | 'adam';
     /** Hyperparameters, as normalized. */
@@ -8,6 +9,9 @@ export interface Optimizer {
      * as views with their offset in the whole. Elementwise, so the result equals step(). */
     beginStep(length: number): void;
     update(params: Float32Array, grads: Float32Array, offset: number): void;
+    /** The update of params[offset, offset + length) in the current step (after beginStep), for
+     * kernels that apply it as they compute the gradient; the result equals update() on that range. */
+    rule?(offset: number, length: number): UpdateRule;
     /** The optimizer's state buffers and step count (for checkpoints). */
     getState(): {
         step: number;

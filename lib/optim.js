@@ -64,6 +64,7 @@ function momentum(options = {}) {
             this.beginStep(params.length);
             this.update(params, grads, 0);
         },
+        rule: (offset, length) => ({ kind: 'momentum', v: v.subarray(offset, offset + length), lr, gamma }),
         getState: () => ({ step: steps, buffers: v ? { v } : {} }),
         setState(state) {
             steps = state.step;
@@ -102,6 +103,10 @@ function adam(options = {}) {
             this.beginStep(params.length);
             this.update(params, grads, 0);
         },
+        rule: (offset, length) => ({
+            kind: 'adam', m: m.subarray(offset, offset + length), v: v.subarray(offset, offset + length),
+            lr, beta1, beta2, eps, t,
+        }),
         getState: () => ({ step: t, buffers: m && v ? { m, v } : {} }),
         setState(state) {
             t = state.step;

@@ -101,6 +101,8 @@ async function train(model, data, options) {
         throw new TypeError('optimizer must be made by momentum() or adam()');
     }
     const optimizer = o.optimizer ?? (model.kind === 'cnn' ? (0, optim_1.adam)() : (0, optim_1.momentum)());
+    // What the optimizer updates after each step: everything, or what the fused layers leave to it.
+    const updateRanges = typeof optimizer.rule === 'function' ? model.unfusedRanges : [[0, model.params.length]];
     const trainSet = checkSet('data', data, model);
     const valid = o.validation === undefined ? undefined : checkSet('validation', o.validation, model);
     const test = o.test === undefined ? undefined : checkSet('test', o.test, model);
@@ -176,19 +178,22 @@ async function train(model, data, options) {
             for (let i = 0; i < n; i++)
                 yb[i] = trainSet.y[idx[i]];
             const xb = model.gatherBatch(trainSet.x, idx);
-            const r = await model.trainBatchAsync(xb, yb, n, pause);
+            // The big weights are updated inside the backward pass (fused with their gradient, which then
+            // never goes through memory); the optimizer updates the rest below.
+            optimizer.beginStep(model.params.length);
+            const r = await model.trainBatchAsync(xb, yb, n, pause, optimizer);
             if (!Number.isFinite(r.loss)) {
                 throw new Error(`train: the loss became ${r.loss} at epoch ${epoch}, batch ${b + 1} of ${batches}; training diverged ` +
                     '(lower the learning rate, or check the inputs for NaN/Inf)');
             }
             await slicer.maybeYield();
-            // The update streams through every parameter (and, for Adam, two more buffers as large): in
-            // slices, so a big model does not hold the event loop for the whole pass.
-            optimizer.beginStep(model.params.length);
-            for (let start = 0; start < model.params.length; start += UPDATE_SLICE) {
-                const end = Math.min(model.params.length, start + UPDATE_SLICE);
-                optimizer.update(model.params.subarray(start, end), model.grads.subarray(start, end), start);
-                await slicer.maybeYield();
+            // The rest of the update, in slices, so a big model does not hold the event loop for the whole pass.
+            for (const [from, to] of updateRanges) {
+                for (let start = from; start < to; start += UPDATE_SLICE) {
+                    const end = Math.min(to, start + UPDATE_SLICE);
+                    optimizer.update(model.params.subarray(start, end), model.grads.subarray(start, end), start);
+                    await slicer.maybeYield();
+                }
             }
             lossSum += r.loss * n;
             correct += r.correct;

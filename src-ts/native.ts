@@ -2,6 +2,12 @@
 // for this platform (prebuilds/<platform>-<arch>/). No install script is needed for either.
 import * as path from 'path';
 
+/** An optimizer's update of one tensor, in the form the fused kernels take; state buffers are views
+ * laid out like the tensor. */
+export type UpdateRule =
+  | { kind: 'momentum'; v: Float32Array; lr: number; gamma: number }
+  | { kind: 'adam'; m: Float32Array; v: Float32Array; lr: number; beta1: number; beta2: number; eps: number; t: number };
+
 /** The raw native surface. Private: the public API validates arguments before calling these. */
 export interface NativeAddon {
   // Dense layers and gemm (row-major, batch-major).
@@ -9,6 +15,9 @@ export interface NativeAddon {
     N: number, I: number, O: number, relu: boolean): void;
   denseBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null,
     db: Float32Array | null, dx: Float32Array | null, N: number, I: number, O: number, accumulate?: boolean): void;
+  /** Dense backward fused with the update of W; returns sum W^2 before the update (0 when l2 is 0). */
+  denseBackwardUpdate(x: Float32Array, W: Float32Array, dy: Float32Array, db: Float32Array | null,
+    dx: Float32Array | null, N: number, I: number, O: number, l2: number, rule: UpdateRule): number;
   gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
     A: Float32Array, B: Float32Array, beta: number, C: Float32Array): void;
   denseForwardReference: NativeAddon['denseForward'];

@@ -4,6 +4,7 @@ import { native } from './native';
 import { Layer, Mode, ParamSpec, Workspace } from './layers/layer';
 import { MT19937 } from './random';
 import type { SaveModelExtra } from './io/checkpoint';
+import type { Optimizer } from './optim';
 import * as check from './validate';
 
 export type Weights = Record<string, Float32Array>;
@@ -36,6 +37,9 @@ export abstract class Network {
   private readonly xBatch = new Workspace();
   /** Gradients of the layers that accumulate into them, zeroed before each backward pass. */
   private readonly accumulated: Float32Array[] = [];
+  /** Per layer, the parameter its backward pass can update itself (see Layer.backwardUpdate). */
+  private readonly fusedAt: ({ offset: number; length: number; decay: boolean } | undefined)[] = [];
+  private readonly fusedNames = new Set<string>();
   protected readonly evalMode: Mode;
 
   abstract readonly kind: 'mlp' | 'cnn';
@@ -56,7 +60,7 @@ export abstract class Network {
     this.params = new Float32Array(total);
     this.grads = new Float32Array(total);
     let offset = 0;
-    for (const layer of layers) {
+    for (const [li, layer] of layers.entries()) {
       const ps: Float32Array[] = [];
       const gs: Float32Array[] = [];
       for (const spec of layer.params()) {
@@ -67,6 +71,10 @@ export abstract class Network {
         ps.push(param);
         gs.push(grad);
         if (!layer.overwritesGrads) this.accumulated.push(grad);
+        if (ps.length - 1 === layer.fusedParam) {
+          this.fusedAt[li] = { offset, length: n, decay: spec.decay };
+          this.fusedNames.add(spec.name);
+        }
         offset += n;
       }
       layer.bind(ps, gs);
@@ -173,15 +181,37 @@ export abstract class Network {
   }
 
   /**
+   * The ranges [start, end) of `params` that a training step given an optimizer with a fused rule
+   * leaves to the optimizer: all but the weights the layers update during their backward pass.
+   */
+  get unfusedRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    let start = 0;
+    for (const f of this.fusedAt) {
+      if (!f) continue;
+      if (f.offset > start) out.push([start, f.offset]);
+      start = f.offset + f.length;
+    }
+    if (start < this.params.length) out.push([start, this.params.length]);
+    return out;
+  }
+
+  /**
    * trainBatch, awaiting `pause()` between layers: train() lets the event loop run there. Evaluation
    * uses workspaces of its own, so predict() or evaluate() in those gaps leaves the step intact.
    */
-  async trainBatchAsync(x: Float32Array, labels: Int32Array, n: number, pause: () => Promise<void>): Promise<BatchResult> {
-    return runStepsPausing(this.trainSteps(x, labels, n), pause);
+  async trainBatchAsync(x: Float32Array, labels: Int32Array, n: number, pause: () => Promise<void>,
+    optimizer?: Optimizer): Promise<BatchResult> {
+    return runStepsPausing(this.trainSteps(x, labels, n, optimizer), pause);
   }
 
-  /** The training step, yielding after each layer's forward and backward pass. */
-  private *trainSteps(x: Float32Array, labels: Int32Array, n: number): Generator<void, BatchResult> {
+  /**
+   * The training step, yielding after each layer's forward and backward pass. Given an optimizer
+   * that has a fused rule (and whose beginStep() has run for this step), the layers that can update
+   * their weights during the backward pass do so: those weights are then updated, and their
+   * gradients not stored; the caller updates the unfusedRanges.
+   */
+  private *trainSteps(x: Float32Array, labels: Int32Array, n: number, optimizer?: Optimizer): Generator<void, BatchResult> {
     if (this.stepping) {
       throw new Error(`this ${this.kind} is in the middle of a training step (a train() call is using it); ` +
         'train one model with one train() call at a time');
@@ -199,14 +229,22 @@ export abstract class Network {
       const [ce, correct] = native.softmaxCEForward(h, labels, p, n, C);
       let dy: Float32Array | null = this.dlogits.zeroed(n * C);
       native.softmaxCEBackward(p, labels, dy, n, C, 1 / n);
+      const rule = optimizer?.rule?.bind(optimizer);
+      let loss = ce;
       for (let i = this.layers.length - 1; i >= 0 && dy; i--) {
-        dy = this.layers[i].backward(dy, n, i > 0);
+        const f = rule && this.fusedAt[i];
+        if (f) {
+          const r = this.layers[i].backwardUpdate(dy, n, i > 0, rule(f.offset, f.length), f.decay ? this.l2 : 0);
+          dy = r.dx;
+          if (f.decay) loss += (this.l2 / 2) * r.squares;
+        } else {
+          dy = this.layers[i].backward(dy, n, i > 0);
+        }
         if (i > 0) yield;
       }
-      let loss = ce;
       if (this.l2 > 0) {
         for (const { param, grad, spec } of this.views.values()) {
-          if (!spec.decay) continue;
+          if (!spec.decay || (rule && this.fusedNames.has(spec.name))) continue;
           loss += (this.l2 / 2) * native.sumSquares(param);
           native.axpy(this.l2, param, grad);
         }

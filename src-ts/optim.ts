@@ -1,6 +1,6 @@
 // Optimizers update the whole flat parameter buffer in one native call (or, for train(), in a few
 // slices with the event loop free in between).
-import { native } from './native';
+import { native, UpdateRule } from './native';
 import * as check from './validate';
 
 export interface Optimizer {
@@ -13,6 +13,9 @@ export interface Optimizer {
    * as views with their offset in the whole. Elementwise, so the result equals step(). */
   beginStep(length: number): void;
   update(params: Float32Array, grads: Float32Array, offset: number): void;
+  /** The update of params[offset, offset + length) in the current step (after beginStep), for
+   * kernels that apply it as they compute the gradient; the result equals update() on that range. */
+  rule?(offset: number, length: number): UpdateRule;
   /** The optimizer's state buffers and step count (for checkpoints). */
   getState(): { step: number; buffers: Record<string, Float32Array> };
   setState(state: { step: number; buffers: Record<string, Float32Array> }): void;
@@ -50,6 +53,7 @@ export function momentum(options: MomentumOptions = {}): Optimizer {
       this.beginStep(params.length);
       this.update(params, grads, 0);
     },
+    rule: (offset, length) => ({ kind: 'momentum', v: v!.subarray(offset, offset + length), lr, gamma }),
     getState: () => ({ step: steps, buffers: v ? { v } : ({} as Record<string, Float32Array>) }),
     setState(state) {
       steps = state.step;
@@ -96,6 +100,10 @@ export function adam(options: AdamOptions = {}): Optimizer {
       this.beginStep(params.length);
       this.update(params, grads, 0);
     },
+    rule: (offset, length) => ({
+      kind: 'adam', m: m!.subarray(offset, offset + length), v: v!.subarray(offset, offset + length),
+      lr, beta1, beta2, eps, t,
+    }),
     getState: () => ({ step: t, buffers: m && v ? { m, v } : ({} as Record<string, Float32Array>) }),
     setState(state) {
       t = state.step;

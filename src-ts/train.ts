@@ -156,6 +156,8 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
     throw new TypeError('optimizer must be made by momentum() or adam()');
   }
   const optimizer = (o.optimizer as Optimizer | undefined) ?? (model.kind === 'cnn' ? adam() : momentum());
+  // What the optimizer updates after each step: everything, or what the fused layers leave to it.
+  const updateRanges: [number, number][] = typeof optimizer.rule === 'function' ? model.unfusedRanges : [[0, model.params.length]];
   const trainSet = checkSet('data', data, model);
   const valid = o.validation === undefined ? undefined : checkSet('validation', o.validation, model);
   const test = o.test === undefined ? undefined : checkSet('test', o.test, model);
@@ -230,7 +232,10 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
       const yb = labelBatch.subarray(0, n);
       for (let i = 0; i < n; i++) yb[i] = trainSet.y[idx[i]];
       const xb = model.gatherBatch(trainSet.x, idx);
-      const r = await model.trainBatchAsync(xb, yb, n, pause);
+      // The big weights are updated inside the backward pass (fused with their gradient, which then
+      // never goes through memory); the optimizer updates the rest below.
+      optimizer.beginStep(model.params.length);
+      const r = await model.trainBatchAsync(xb, yb, n, pause, optimizer);
       if (!Number.isFinite(r.loss)) {
         throw new Error(
           `train: the loss became ${r.loss} at epoch ${epoch}, batch ${b + 1} of ${batches}; training diverged ` +
@@ -238,13 +243,13 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
         );
       }
       await slicer.maybeYield();
-      // The update streams through every parameter (and, for Adam, two more buffers as large): in
-      // slices, so a big model does not hold the event loop for the whole pass.
-      optimizer.beginStep(model.params.length);
-      for (let start = 0; start < model.params.length; start += UPDATE_SLICE) {
-        const end = Math.min(model.params.length, start + UPDATE_SLICE);
-        optimizer.update(model.params.subarray(start, end), model.grads.subarray(start, end), start);
-        await slicer.maybeYield();
+      // The rest of the update, in slices, so a big model does not hold the event loop for the whole pass.
+      for (const [from, to] of updateRanges) {
+        for (let start = from; start < to; start += UPDATE_SLICE) {
+          const end = Math.min(to, start + UPDATE_SLICE);
+          optimizer.update(model.params.subarray(start, end), model.grads.subarray(start, end), start);
+          await slicer.maybeYield();
+        }
       }
       lossSum += r.loss * n;
       correct += r.correct;

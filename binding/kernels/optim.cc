@@ -39,18 +39,46 @@ void momentum_update(float* w, const float* g, float* v, size_t n, float lr, flo
   });
 }
 
-void adam_update(float* w, const float* g, float* m, float* v, size_t n, float lr, float beta1,
-                 float beta2, float eps, double t) {
+float adam_step_size(float lr, float beta1, float beta2, double t) {
   // TensorFlow's formulation (the seed's optimizer): lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t),
   // w -= lr_t * m / (sqrt(v) + eps).
-  const float lr_t = (float)(lr * std::sqrt(1.0 - std::pow((double)beta2, t)) /
-                             (1.0 - std::pow((double)beta1, t)));
+  return (float)(lr * std::sqrt(1.0 - std::pow((double)beta2, t)) / (1.0 - std::pow((double)beta1, t)));
+}
+
+void adam_update(float* w, const float* g, float* m, float* v, size_t n, float lr, float beta1,
+                 float beta2, float eps, double t) {
+  const float lr_t = adam_step_size(lr, beta1, beta2, t);
   const Simd level = simd_level();
   blocks(n, [=](size_t begin, size_t end) {
     if (level == Simd::Avx512) optim_avx512::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
     else if (level == Simd::Avx2) optim_avx2::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
     else optim_scalar::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
   });
+}
+
+void apply_update(const UpdateRule& r, float* w, const float* g, size_t begin, size_t end) {
+  // The block functions index all buffers from one origin: move it to begin.
+  const size_t n = end - begin;
+  float* wb = w + begin;
+  float* s1 = r.s1 + begin;
+  const Simd level = simd_level();
+  if (r.kind == UpdateRule::Adam) {
+    float* s2 = r.s2 + begin;
+    if (level == Simd::Avx512) optim_avx512::adam_block(wb, g, s1, s2, 0, n, r.lr, r.p1, r.p2, r.eps);
+    else if (level == Simd::Avx2) optim_avx2::adam_block(wb, g, s1, s2, 0, n, r.lr, r.p1, r.p2, r.eps);
+    else optim_scalar::adam_block(wb, g, s1, s2, 0, n, r.lr, r.p1, r.p2, r.eps);
+  } else {
+    if (level == Simd::Avx512) optim_avx512::momentum_block(wb, g, s1, 0, n, r.lr, r.p1);
+    else if (level == Simd::Avx2) optim_avx2::momentum_block(wb, g, s1, 0, n, r.lr, r.p1);
+    else optim_scalar::momentum_block(wb, g, s1, 0, n, r.lr, r.p1);
+  }
+}
+
+double decay(const float* w, float* g, size_t n, float l2) {
+  const Simd level = simd_level();
+  if (level == Simd::Avx512) return optim_avx512::decay_block(w, g, n, l2);
+  if (level == Simd::Avx2) return optim_avx2::decay_block(w, g, n, l2);
+  return optim_scalar::decay_block(w, g, n, l2);
 }
 
 double sum_squares(const float* x, size_t n) {

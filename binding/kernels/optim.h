@@ -11,6 +11,25 @@ void momentum_update(float* w, const float* g, float* v, size_t n, float lr, flo
 void adam_update(float* w, const float* g, float* m, float* v, size_t n, float lr, float beta1,
                  float beta2, float eps, double t);
 
+// An optimizer's update of one parameter tensor, for kernels that apply it block by block as they
+// compute the gradient (dense_backward_update). The state buffers are laid out like the tensor.
+struct UpdateRule {
+  enum Kind { Momentum, Adam } kind = Momentum;
+  float* s1 = nullptr;  // momentum: v; Adam: m
+  float* s2 = nullptr;  // Adam: v
+  float lr = 0;         // momentum: lr; Adam: the bias-corrected step size (adam_step_size)
+  float p1 = 0;         // momentum: gamma; Adam: beta1
+  float p2 = 0;         // Adam: beta2
+  float eps = 0;        // Adam: eps
+};
+// Adam's step size at step t: lr * sqrt(1 - beta2^t) / (1 - beta1^t).
+float adam_step_size(float lr, float beta1, float beta2, double t);
+// Applies rule to elements [begin, end) of w (and of the rule's state); g holds their end - begin
+// gradients.
+void apply_update(const UpdateRule& rule, float* w, const float* g, size_t begin, size_t end);
+// g (n) += l2 * w (n); returns sum w^2, at the CPU's SIMD level (the same result at every level).
+double decay(const float* w, float* g, size_t n, float l2);
+
 // Returns sum x^2 (n), accumulated in double.
 double sum_squares(const float* x, size_t n);
 // y (n) += a * x (n).

@@ -8,6 +8,7 @@
                   float beta1, float beta2, float eps);                                                \
   void momentum_block(float* w, const float* g, float* v, size_t begin, size_t end, float lr,          \
                       float gamma);                                                                    \
+  double decay_block(const float* w, float* g, size_t n, float l2);                                    \
   }
 
 GN_OPTIM_DECLARE(optim_avx2)

@@ -1,3 +1,4 @@
+import { UpdateRule } from '../native';
 import { Layer, Mode, ParamSpec } from './layer';
 /** y = x W + b, optionally fused with ReLU. x (N,I), W (I,O), b (O), y (N,O). */
 export declare class Dense extends Layer {
@@ -6,6 +7,7 @@ export declare class Dense extends Layer {
     readonly relu: boolean;
     private readonly names;
     readonly overwritesGrads = true;
+    readonly fusedParam = 0;
     private W;
     private b;
     private dW;
@@ -20,4 +22,10 @@ export declare class Dense extends Layer {
     bind(params: Float32Array[], grads: Float32Array[]): void;
     forward(x: Float32Array, n: number, mode: Mode): Float32Array;
     backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null;
+    backwardUpdate(dy: Float32Array, n: number, needDx: boolean, rule: UpdateRule, l2: number): {
+        dx: Float32Array | null;
+        squares: number;
+    };
+    /** The gradient before the ReLU, when the layer has one. */
+    private preActivationGrad;
 }

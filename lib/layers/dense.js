@@ -10,6 +10,7 @@ class Dense extends layer_1.Layer {
     relu;
     names;
     overwritesGrads = true;
+    fusedParam = 0;
     W = new Float32Array(0);
     b = new Float32Array(0);
     dW = new Float32Array(0);
@@ -45,15 +46,25 @@ class Dense extends layer_1.Layer {
         return y;
     }
     backward(dy, n, needDx) {
-        let dz = dy;
-        if (this.relu) {
-            dz = this.dz.zeroed(n * this.outSize);
-            native_1.native.reluBackward(this.y.get(n * this.outSize), dy, dz);
-        }
+        const dz = this.preActivationGrad(dy, n);
         // Overwrites dW, db and dx: no zeroing pass over what can be the largest buffers of the model.
         const dx = needDx ? this.dx.get(n * this.inSize) : null;
         native_1.native.denseBackward(this.x, this.W, dz, this.dW, this.db, dx, n, this.inSize, this.outSize, false);
         return dx;
+    }
+    backwardUpdate(dy, n, needDx, rule, l2) {
+        const dz = this.preActivationGrad(dy, n);
+        const dx = needDx ? this.dx.get(n * this.inSize) : null;
+        const squares = native_1.native.denseBackwardUpdate(this.x, this.W, dz, this.db, dx, n, this.inSize, this.outSize, l2, rule);
+        return { dx, squares };
+    }
+    /** The gradient before the ReLU, when the layer has one. */
+    preActivationGrad(dy, n) {
+        if (!this.relu)
+            return dy;
+        const dz = this.dz.zeroed(n * this.outSize);
+        native_1.native.reluBackward(this.y.get(n * this.outSize), dy, dz);
+        return dz;
     }
 }
 exports.Dense = Dense;

@@ -1,3 +1,4 @@
+import type { UpdateRule } from '../native';
 export interface ParamSpec {
     /** Public name, e.g. `W_h` (the seed's names). */
     name: string;
@@ -34,6 +35,17 @@ export declare abstract class Layer {
     /** True when backward() overwrites its parameter gradients rather than accumulating into them, so
      * the network need not zero them first. */
     readonly overwritesGrads: boolean;
+    /** The index in params() of a parameter that backwardUpdate() can update itself, or -1. */
+    readonly fusedParam: number;
+    /**
+     * backward(), fused with the optimizer's update of params()[fusedParam]: its gradient (plus l2
+     * times the parameter) goes straight into `rule` and is not written to the gradient buffer. Returns
+     * dx (when needDx) and the parameter's sum of squares before the update (0 when l2 is 0).
+     */
+    backwardUpdate(_dy: Float32Array, _n: number, _needDx: boolean, _rule: UpdateRule, _l2: number): {
+        dx: Float32Array | null;
+        squares: number;
+    };
     /** Non-trainable state saved with the model (e.g. batch norm's running averages). */
     state(): Record<string, Float32Array>;
     /** x holds n samples (exactly n * inSize values); returns n * outSize values. */

@@ -1,6 +1,4 @@
 "use strict";
-// The layer contract the network composes. Layers own their workspaces (sized once per batch size)
-// and keep what backward needs from forward; parameters are views into the network's one buffer.
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.Layer = exports.Workspace = void 0;
 /** A growable Float32Array workspace that hands out exact-length views, reusing them per length. */
@@ -37,6 +35,16 @@ class Layer {
     /** True when backward() overwrites its parameter gradients rather than accumulating into them, so
      * the network need not zero them first. */
     overwritesGrads = false;
+    /** The index in params() of a parameter that backwardUpdate() can update itself, or -1. */
+    fusedParam = -1;
+    /**
+     * backward(), fused with the optimizer's update of params()[fusedParam]: its gradient (plus l2
+     * times the parameter) goes straight into `rule` and is not written to the gradient buffer. Returns
+     * dx (when needDx) and the parameter's sum of squares before the update (0 when l2 is 0).
+     */
+    backwardUpdate(_dy, _n, _needDx, _rule, _l2) {
+        throw new Error(`${this.constructor.name} has no fused update`);
+    }
     /** Non-trainable state saved with the model (e.g. batch norm's running averages). */
     state() {
         return {};

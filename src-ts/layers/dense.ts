@@ -1,9 +1,10 @@
-import { native } from '../native';
+import { native, UpdateRule } from '../native';
 import { Layer, Mode, ParamSpec, Workspace } from './layer';
 
 /** y = x W + b, optionally fused with ReLU. x (N,I), W (I,O), b (O), y (N,O). */
 export class Dense extends Layer {
   readonly overwritesGrads = true;
+  readonly fusedParam = 0;
   private W: Float32Array = new Float32Array(0);
   private b: Float32Array = new Float32Array(0);
   private dW: Float32Array = new Float32Array(0);
@@ -44,14 +45,26 @@ export class Dense extends Layer {
   }
 
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
-    let dz = dy;
-    if (this.relu) {
-      dz = this.dz.zeroed(n * this.outSize);
-      native.reluBackward(this.y.get(n * this.outSize), dy, dz);
-    }
+    const dz = this.preActivationGrad(dy, n);
     // Overwrites dW, db and dx: no zeroing pass over what can be the largest buffers of the model.
     const dx = needDx ? this.dx.get(n * this.inSize) : null;
     native.denseBackward(this.x, this.W, dz, this.dW, this.db, dx, n, this.inSize, this.outSize, false);
     return dx;
+  }
+
+  backwardUpdate(dy: Float32Array, n: number, needDx: boolean, rule: UpdateRule, l2: number):
+    { dx: Float32Array | null; squares: number } {
+    const dz = this.preActivationGrad(dy, n);
+    const dx = needDx ? this.dx.get(n * this.inSize) : null;
+    const squares = native.denseBackwardUpdate(this.x, this.W, dz, this.db, dx, n, this.inSize, this.outSize, l2, rule);
+    return { dx, squares };
+  }
+
+  /** The gradient before the ReLU, when the layer has one. */
+  private preActivationGrad(dy: Float32Array, n: number): Float32Array {
+    if (!this.relu) return dy;
+    const dz = this.dz.zeroed(n * this.outSize);
+    native.reluBackward(this.y.get(n * this.outSize), dy, dz);
+    return dz;
   }
 }

@@ -1,5 +1,6 @@
 // The layer contract the network composes. Layers own their workspaces (sized once per batch size)
 // and keep what backward needs from forward; parameters are views into the network's one buffer.
+import type { UpdateRule } from '../native';
 
 export interface ParamSpec {
   /** Public name, e.g. `W_h` (the seed's names). */
@@ -62,6 +63,19 @@ export abstract class Layer {
   /** True when backward() overwrites its parameter gradients rather than accumulating into them, so
    * the network need not zero them first. */
   readonly overwritesGrads: boolean = false;
+
+  /** The index in params() of a parameter that backwardUpdate() can update itself, or -1. */
+  readonly fusedParam: number = -1;
+
+  /**
+   * backward(), fused with the optimizer's update of params()[fusedParam]: its gradient (plus l2
+   * times the parameter) goes straight into `rule` and is not written to the gradient buffer. Returns
+   * dx (when needDx) and the parameter's sum of squares before the update (0 when l2 is 0).
+   */
+  backwardUpdate(_dy: Float32Array, _n: number, _needDx: boolean, _rule: UpdateRule, _l2: number):
+    { dx: Float32Array | null; squares: number } {
+    throw new Error(`${this.constructor.name} has no fused update`);
+  }
 
   /** Non-trainable state saved with the model (e.g. batch norm's running averages). */
   state(): Record<string, Float32Array> {
