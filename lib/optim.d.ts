@@ -5,6 +5,9 @@ export interface Optimizer {
     readonly config: Readonly<Record<string, number>>;
     /** Applies one update of params (in place) from grads. */
     step(params: Float32Array, grads: Float32Array): void;
+    /** Allocates the state buffers for a parameter buffer of this length, if not done yet (beginStep
+     * does it too); train() calls it first, then touches the new buffers in slices. */
+    prepare?(length: number): void;
     /** One update in slices: beginStep(total length), then update() each slice of the buffers, given
      * as views with their offset in the whole. Elementwise, so the result equals step(). */
     beginStep(length: number): void;

@@ -49,12 +49,16 @@ function momentum(options = {}) {
     const v0 = check.finite('v0', o.v0 ?? 1e-5);
     let v = null;
     let steps = 0;
+    const prepare = (length) => {
+        if (!v || v.length !== length)
+            v = new Float32Array(length).fill(v0);
+    };
     return {
         name: 'momentum',
         config: Object.freeze({ lr, gamma, v0 }),
+        prepare,
         beginStep(length) {
-            if (!v || v.length !== length)
-                v = new Float32Array(length).fill(v0);
+            prepare(length);
             steps++;
         },
         update(params, grads, offset) {
@@ -85,14 +89,18 @@ function adam(options = {}) {
     let m = null;
     let v = null;
     let t = 0;
+    const prepare = (length) => {
+        if (!m || !v || m.length !== length) {
+            m = new Float32Array(length);
+            v = new Float32Array(length);
+        }
+    };
     return {
         name: 'adam',
         config: Object.freeze({ lr, beta1, beta2, eps }),
+        prepare,
         beginStep(length) {
-            if (!m || !v || m.length !== length) {
-                m = new Float32Array(length);
-                v = new Float32Array(length);
-            }
+            prepare(length);
             t++;
         },
         update(params, grads, offset) {

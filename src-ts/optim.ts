@@ -9,6 +9,9 @@ export interface Optimizer {
   readonly config: Readonly<Record<string, number>>;
   /** Applies one update of params (in place) from grads. */
   step(params: Float32Array, grads: Float32Array): void;
+  /** Allocates the state buffers for a parameter buffer of this length, if not done yet (beginStep
+   * does it too); train() calls it first, then touches the new buffers in slices. */
+  prepare?(length: number): void;
   /** One update in slices: beginStep(total length), then update() each slice of the buffers, given
    * as views with their offset in the whole. Elementwise, so the result equals step(). */
   beginStep(length: number): void;
@@ -39,11 +42,15 @@ export function momentum(options: MomentumOptions = {}): Optimizer {
   const v0 = check.finite('v0', o.v0 ?? 1e-5);
   let v: Float32Array | null = null;
   let steps = 0;
+  const prepare = (length: number): void => {
+    if (!v || v.length !== length) v = new Float32Array(length).fill(v0);
+  };
   return {
     name: 'momentum',
     config: Object.freeze({ lr, gamma, v0 }),
+    prepare,
     beginStep(length) {
-      if (!v || v.length !== length) v = new Float32Array(length).fill(v0);
+      prepare(length);
       steps++;
     },
     update(params, grads, offset) {
@@ -82,14 +89,18 @@ export function adam(options: AdamOptions = {}): Optimizer {
   let m: Float32Array | null = null;
   let v: Float32Array | null = null;
   let t = 0;
+  const prepare = (length: number): void => {
+    if (!m || !v || m.length !== length) {
+      m = new Float32Array(length);
+      v = new Float32Array(length);
+    }
+  };
   return {
     name: 'adam',
     config: Object.freeze({ lr, beta1, beta2, eps }),
+    prepare,
     beginStep(length) {
-      if (!m || !v || m.length !== length) {
-        m = new Float32Array(length);
-        v = new Float32Array(length);
-      }
+      prepare(length);
       t++;
     },
     update(params, grads, offset) {

@@ -219,6 +219,20 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
     firstEpoch = p.epoch + 1;
   }
 
+  // A new optimizer state is tens of megabytes the system has not mapped yet. Fault its pages in
+  // here, a slice at a time, rather than all inside the first fused update, which would hold the
+  // event loop for as long (a write per 4 KiB page, of the value already there).
+  if (optimizer.prepare) {
+    optimizer.prepare(model.params.length);
+    for (const buf of Object.values(optimizer.getState().buffers)) {
+      for (let start = 0; start < buf.length; start += UPDATE_SLICE) {
+        const end = Math.min(buf.length, start + UPDATE_SLICE);
+        for (let i = start; i < end; i += 1024) buf[i] = buf[i];
+        await slicer.maybeYield();
+      }
+    }
+  }
+
   for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     if (shuffle) rng.shuffle(order);
     const t0 = performance.now();

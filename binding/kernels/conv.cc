@@ -1,29 +1,59 @@
 #include "kernels/conv.h"
 
+#include "blas/gn_blas.h"
 #include "kernels/gemm.h"
+#include "kernels/parallel.h"
 
 namespace gn {
 
+namespace {
+
+// The shape of samples [n0, n1) of s.
+ConvShape samples(const ConvShape& s, size_t n0, size_t n1) {
+  ConvShape sub = s;
+  sub.N = (int)(n1 - n0);
+  return sub;
+}
+
+// Samples per block of the pool: enough output rows that a block's gemm is worth a thread.
+size_t sample_grain(const ConvShape& s) {
+  const size_t rows = (size_t)s.OH * s.OW;
+  return rows >= 2048 ? 1 : 2048 / (rows ? rows : 1) + 1;
+}
+
+}  // namespace
+
 void conv2d_forward(const float* x, const float* W, const float* b, float* y, float* col,
                     const ConvShape& s, bool relu) {
-  const int M = (int)s.rows(), K = (int)s.taps(), F = s.F;
-  im2col(x, col, s);
-  gemm(false, false, M, F, K, 1.f, col, K, W, F, 0.f, y, F);
-  // Bias and ReLU in one pass over y.
-  for (int m = 0; m < M; m++) {
-    float* row = y + (size_t)m * F;
-    if (b)
-      for (int f = 0; f < F; f++) row[f] += b[f];
-    if (relu)
-      for (int f = 0; f < F; f++) row[f] = row[f] < 0.f ? 0.f : row[f];  // NaN passes through
-  }
+  const int K = (int)s.taps(), F = s.F;
+  const size_t inPer = (size_t)s.H * s.W * s.C, rowsPer = (size_t)s.OH * s.OW;
+  // Block by block of samples, so each block's col and y stay in cache from im2col through the
+  // gemm to the bias and ReLU pass.
+  parallel_ranges((size_t)s.N, sample_grain(s), [&](size_t n0, size_t n1) {
+    const ConvShape sub = samples(s, n0, n1);
+    float* c = col + n0 * rowsPer * K;
+    float* yb = y + n0 * rowsPer * F;
+    const int M = (int)sub.rows();
+    im2col(x + n0 * inPer, c, sub);
+    gn_sgemm(0, 0, M, F, K, 1.f, c, K, W, F, 0.f, yb, F);
+    for (int m = 0; m < M; m++) {
+      float* row = yb + (size_t)m * F;
+      if (b)
+        for (int f = 0; f < F; f++) row[f] += b[f];
+      if (relu)
+        for (int f = 0; f < F; f++) row[f] = row[f] < 0.f ? 0.f : row[f];  // NaN passes through
+    }
+  });
 }
 
 void conv2d_backward(const float* x, const float* W, const float* dy, float* dW, float* db, float* dx,
                      float* col, const ConvShape& s) {
   const int M = (int)s.rows(), K = (int)s.taps(), F = s.F;
+  const size_t inPer = (size_t)s.H * s.W * s.C, rowsPer = (size_t)s.OH * s.OW;
   if (dW) {
-    im2col(x, col, s);
+    parallel_ranges((size_t)s.N, sample_grain(s), [&](size_t n0, size_t n1) {
+      im2col(x + n0 * inPer, col + n0 * rowsPer * K, samples(s, n0, n1));
+    });
     gemm(true, false, K, F, M, 1.f, col, K, dy, F, 1.f, dW, F);
   }
   if (db) {
@@ -35,7 +65,9 @@ void conv2d_backward(const float* x, const float* W, const float* dy, float* dW,
   if (dx) {
     // dcol = dy W^T reuses the workspace now that dW is done with im2col(x).
     gemm(false, true, M, K, F, 1.f, dy, F, W, F, 0.f, col, K);
-    col2im(col, dx, s);
+    parallel_ranges((size_t)s.N, sample_grain(s), [&](size_t n0, size_t n1) {
+      col2im(col + n0 * rowsPer * K, dx + n0 * inPer, samples(s, n0, n1));
+    });
   }
 }
 

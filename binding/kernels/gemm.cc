@@ -25,10 +25,13 @@ void gemm(bool transA, bool transB, int M, int N, int K, float alpha, const floa
     gn_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return;
   }
-  // Cut C into blocks along its longer side, about four per thread, each at least kAlign wide.
+  // Cut C into blocks along its longer side, two per thread, each at least kAlign wide: every block
+  // packs the whole of the other operand again (for a layer's forward pass, the batch), so fewer is
+  // faster (measured: 4 blocks 10-15% faster than 8 at batch 32), while two per thread still lets a
+  // thread that gets the core to itself take more of them.
   const bool byCols = N >= M;
   const int extent = byCols ? N : M;
-  int chunks = std::min(threads * 4, (extent + kAlign - 1) / kAlign);
+  int chunks = std::min(threads * 2, (extent + kAlign - 1) / kAlign);
   if (chunks < 2) {
     gn_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return;

@@ -113,6 +113,21 @@ Pool& pool() {
 }  // namespace
 
 void parallel_for(int count, const std::function<void(int)>& fn) { pool().run(count, fn); }
+void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) {
+  if (n == 0) return;
+  const size_t most = grain == 0 ? n : std::max<size_t>(1, n / grain);
+  const size_t parts = std::min<size_t>(most, (size_t)2 * pool().threads());
+  if (parts <= 1) {
+    fn(0, n);
+    return;
+  }
+  const size_t step = (n + parts - 1) / parts;
+  pool().run((int)((n + step - 1) / step), [&](int c) {
+    const size_t begin = (size_t)c * step;
+    fn(begin, std::min(n, begin + step));
+  });
+}
+
 void set_pool_threads(int n) { pool().resize(n); }
 int pool_threads() { return pool().threads(); }
 

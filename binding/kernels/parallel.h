@@ -3,6 +3,7 @@
 // deschedules (a shared, busy machine) simply takes fewer chunks instead of stalling the others.
 // Idle workers block on a condition variable: they never spin.
 #pragma once
+#include <cstddef>
 #include <functional>
 
 namespace gn {
@@ -11,6 +12,11 @@ namespace gn {
 // running everything on the caller when the pool is busy with another caller (e.g. another
 // worker_thread) or has one thread.
 void parallel_for(int count, const std::function<void(int)>& fn);
+
+// Cuts [0, n) into contiguous ranges of at least `grain` items, two per thread (fewer when n is
+// small), and runs fn(begin, end) for each over the pool. For loops whose iterations are
+// independent: the result does not depend on how the range was cut.
+void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn);
 
 // Threads used by parallel_for (the caller included), at least 1.
 void set_pool_threads(int n);

@@ -2,9 +2,14 @@
 
 #include <emmintrin.h>  // SSE2: part of every x86-64 CPU
 
+#include "kernels/parallel.h"
+
 namespace gn {
 
-void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape& shape) {
+namespace {
+
+// Samples [n0, n1) of max_pool_forward; argmax stays a flat index into the whole of x.
+void pool_samples(const float* x, float* y, int32_t* argmax, const PoolShape& shape, int n0, int n1) {
   // Channels innermost: each window tap is one contiguous C-vector of x, compared against the
   // running maxima of the output pixel with a strict '>' so the first maximum wins. The shape is
   // copied to locals: the stores through y and argmax could otherwise alias it, which blocks
@@ -12,7 +17,7 @@ void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape
   const PoolShape s = shape;
   const int C = s.C;
   const size_t rowStride = (size_t)s.W * C;
-  for (int n = 0; n < s.N; n++)
+  for (int n = n0; n < n1; n++)
     for (int oh = 0; oh < s.OH; oh++)
       for (int ow = 0; ow < s.OW; ow++) {
         const size_t o = (((size_t)n * s.OH + oh) * s.OW + ow) * C;
@@ -52,6 +57,15 @@ void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape
             }
           }
       }
+}
+
+}  // namespace
+
+void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape& s) {
+  // Samples are independent: a few per block of the pool.
+  const size_t perSample = (size_t)s.OH * s.OW * s.C;
+  parallel_ranges((size_t)s.N, perSample >= 16384 ? 1 : 16384 / perSample + 1,
+                  [&](size_t n0, size_t n1) { pool_samples(x, y, argmax, s, (int)n0, (int)n1); });
 }
 
 void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n) {
