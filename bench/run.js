@@ -75,7 +75,7 @@ const { runNumpy, numpyMissing } = require('./lib/numpy');
 const { gemmnetChild } = require('./lib/child');
 const { contentionSection } = require('./lib/contention');
 const { runTfjs, tfjsMissing, INSTALL } = require('./lib/tfjs');
-const { mlpBreakdown } = require('./lib/breakdown');
+const { mlpBreakdown, cnnBreakdown } = require('./lib/breakdown');
 const { markdown, median } = require('./lib/report');
 const { mlpFlopsPerSample, cnnFlopsPerSample } = require('./lib/flops');
 
@@ -203,6 +203,8 @@ async function cnnSection(res) {
     const how = r.extrapolated ? `on ${r.samples} samples, extrapolated; ` : '';
     sec.rows.push({ name: 'gemmnet', threads: r.threads, bestPer8000: r.bestPer8000, load: r.load,
       note: `${how}best of ${plural(r.seconds.length, 'epoch')} after a warm-up on 320 samples` });
+    say('gemmnet CNN breakdown');
+    sec.cnnBreakdown = { ...(await cnnBreakdown({ batches: opts.quick ? 30 : 80 })), threads: r.threads };
   }
   if (!opts.skipNumpy && !res.skipped.numpy) {
     const n = numpyRows(res, 'cnn', { limit: opts.numpyCnnLimit, epochs: opts.reps.numpyCnn, warmup: 0 });

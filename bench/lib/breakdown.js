@@ -3,6 +3,7 @@
 // bare sgemm calls NumPy's count is made of. Compared with the epoch train() times, the remainder
 // is the JavaScript around the calls (the loop, validation, yielding to the event loop).
 'use strict';
+const { performance } = require('perf_hooks');
 const { native } = require('./gemmnet');
 
 const [B, I, H, C] = [100, 784, 1000, 10];
@@ -36,9 +37,12 @@ function mlpBreakdown({ threads = 2, reps = 3 } = {}) {
   const dh = new Float32Array(B * H);
   const dzh = new Float32Array(B * H);
 
+  // What train() does per batch: each dense layer's backward pass applies momentum to its weights as
+  // it computes their gradient (denseBackwardUpdate); the optimizer then updates the biases.
+  const rule = (offset, length) => ({ kind: 'momentum', v: v.subarray(offset, offset + length), lr: 0.01, gamma: 0.9 });
+  const [ruleWh, ruleWo] = [rule(0, I * H), rule(I * H + H, H * C)];
   const steps = [
     ['gather batch rows', () => native.gatherRows(X, idx, xb, I)],
-    ['zero gradients', () => grads.fill(0)],
     ['dense 1 forward (sgemm 100x1000x784, bias, ReLU)', () => native.denseForward(xb, Wh, bh, h, B, I, H, true)],
     ['dense 2 forward (sgemm 100x10x1000)', () => native.denseForward(h, Wo, bo, z, B, H, C, false)],
     ['softmax + cross-entropy, forward and backward', () => {
@@ -46,16 +50,18 @@ function mlpBreakdown({ threads = 2, reps = 3 } = {}) {
       dz.fill(0);
       native.softmaxCEBackward(p, labels, dz, B, C, 1 / B);
     }],
-    ['dense 2 backward (dW 1000x10x100, dx 100x1000x10)', () => {
-      dh.fill(0);
-      native.denseBackward(h, Wo, dz, dWo, dbo, dh, B, H, C);
-    }],
+    ['dense 2 backward + momentum on W_o (dW 1000x10x100, dx 100x1000x10)', () =>
+      native.denseBackwardUpdate(h, Wo, dz, dbo, dh, B, H, C, 0, ruleWo)],
     ['ReLU backward', () => {
       dzh.fill(0);
       native.reluBackward(h, dh, dzh);
     }],
-    ['dense 1 backward (dW 784x1000x100, db)', () => native.denseBackward(xb, Wh, dzh, dWh, dbh, null, B, I, H)],
-    ['momentum update (795,010 weights)', () => native.momentumUpdate(params, grads, v, 0.01, 0.9)],
+    ['dense 1 backward + momentum on W_h (dW 784x1000x100, db)', () =>
+      native.denseBackwardUpdate(xb, Wh, dzh, dbh, null, B, I, H, 0, ruleWh)],
+    ['momentum update of the biases (1,010 values)', () => {
+      native.momentumUpdate(bh, dbh, v.subarray(I * H, I * H + H), 0.01, 0.9);
+      native.momentumUpdate(bo, dbo, v.subarray(I * H + H + H * C), 0.01, 0.9);
+    }],
   ];
   const A1 = rand(B * I); const W1 = rand(I * H); const Y1 = new Float32Array(B * H);
   const G1 = rand(B * H); const W2 = rand(H * C); const Y2 = new Float32Array(B * C); const G2 = rand(B * C);
@@ -101,6 +107,65 @@ function mlpBreakdown({ threads = 2, reps = 3 } = {}) {
   }
 }
 
-module.exports = { mlpBreakdown };
+/**
+ * Where a CNN epoch goes: a cnn() with the bench's settings (defaults, Adam, batch 32) trains on
+ * random images while each layer's forward and backward pass (the dense layers' backward fused with
+ * Adam, as in train()) and the optimizer's pass over the remaining parameters are timed; medians
+ * over `batches` batches after a warm-up, times 250 batches per 8000-sample epoch.
+ */
+async function cnnBreakdown({ batches = 60 } = {}) {
+  const gemmnet = require('../..');
+  const N = 32;
+  const model = gemmnet.cnn();
+  const opt = gemmnet.adam();
+  const x = rand(N * 784, 2);
+  const y = new Int32Array(N).map((_, i) => i % 10);
+  const names = { Conv2d: 'conv 3x3x32 (im2col + sgemm, bias, ReLU)', BatchNorm: 'batch norm', MaxPool2d: 'max pool 2x2',
+    Dropout: 'dropout (keep probability 1: passes through)' };
+  const dense = ['FC1 6272x784', 'FC2 784x10'];
+  const samples = new Map();
+  const record = (name, ms) => {
+    if (!samples.has(name)) samples.set(name, []);
+    samples.get(name).push(ms);
+  };
+  let d = 0;
+  const layers = model.layers;
+  const labels = layers.map((l) => (l.constructor.name === 'Dense' ? dense[d++] : names[l.constructor.name] || l.constructor.name));
+  const timing = { on: false };
+  layers.forEach((layer, i) => {
+    for (const [method, what] of [['forward', 'forward'], ['backward', 'backward'], ['backwardUpdate', 'backward + Adam on W']]) {
+      const f = layer[method].bind(layer);
+      layer[method] = (...a) => {
+        const t = performance.now();
+        const r = f(...a);
+        if (timing.on) record(`${labels[i]} ${what}`, performance.now() - t);
+        return r;
+      };
+    }
+  });
+  const pause = async () => {};
+  for (let b = 0; b < batches + 10; b++) {
+    timing.on = b >= 10;
+    const t0 = performance.now();
+    opt.beginStep(model.params.length);
+    await model.trainBatchAsync(x, y, N, pause, opt);
+    const t1 = performance.now();
+    for (const [s0, e0] of model.unfusedRanges) opt.update(model.params.subarray(s0, e0), model.grads.subarray(s0, e0), s0);
+    const t2 = performance.now();
+    if (timing.on) {
+      record('Adam on the other parameters', t2 - t1);
+      record('whole batch', t2 - t0);
+    }
+  }
+  const median = (a) => a.slice().sort((p, q) => p - q)[a.length >> 1];
+  const perEpoch = (name) => (median(samples.get(name)) * 250) / 1000;
+  const steps = [...samples.keys()].filter((k) => k !== 'whole batch').map((name) => ({ name, seconds: perEpoch(name) }));
+  return { batches, steps, batchSeconds: perEpoch('whole batch') };
+}
 
-if (require.main === module) console.log(JSON.stringify(mlpBreakdown({ threads: Number(process.argv[2] || 2) }), null, 2));
+module.exports = { mlpBreakdown, cnnBreakdown };
+
+if (require.main === module) {
+  if (process.argv[2] === 'cnn') cnnBreakdown().then((r) => console.log(JSON.stringify(r, null, 2)));
+  else console.log(JSON.stringify(mlpBreakdown({ threads: Number(process.argv[2] || 2) }), null, 2));
+}

@@ -70,6 +70,15 @@ function breakdownTable(b, epochSeconds) {
   return table(['seconds per epoch (80 batches)', ...b.map((x) => `${x.threads} thread${x.threads > 1 ? 's' : ''}`)], rows);
 }
 
+function cnnBreakdownTable(b, epochSeconds) {
+  const rows = b.steps.map((st) => [st.name, s3(st.seconds)]);
+  rows.push(['**sum of the steps timed apart**', s3(b.steps.reduce((a, st) => a + st.seconds, 0))]);
+  rows.push(['**whole batches, as train() runs them (minus its JavaScript)**', s3(b.batchSeconds)]);
+  if (epochSeconds != null) rows.push(['**train() epoch, as measured above**', s3(epochSeconds)]);
+  return table(['seconds per 8000-sample epoch (250 batches)', `${b.threads} threads`], rows) +
+    `\n\nMedians over ${b.batches} batches of 32 random images, times 250.`;
+}
+
 function markdown(res) {
   const out = [];
   const m = res.machine;
@@ -112,6 +121,12 @@ function markdown(res) {
       out.push('### Where gemmnet\'s MLP epoch goes');
       out.push('');
       out.push(breakdownTable(sec.breakdown, sec.breakdownEpochs));
+    }
+    if (sec.cnnBreakdown) {
+      out.push('');
+      out.push('### Where gemmnet\'s CNN epoch goes');
+      out.push('');
+      out.push(cnnBreakdownTable(sec.cnnBreakdown, sec.gemmnet && sec.gemmnet.bestPer8000));
     }
   }
   if (res.contention) {

@@ -36,12 +36,12 @@ void column_sums(const float* dy, float* db, int N, int O, bool accumulate) {
   }
 }
 
-// Rows of W per block of the backward pass. Each block's gradient is a gemm that packs all of dy
-// again, so blocks grow with the batch (measured best: 16 rows at batch 32, about 50 at batch 100);
-// there should also be at least four blocks per thread, for balance on a busy machine.
+// Rows of W per block of the backward pass. Each block's gemms pack all of dy again, so blocks grow
+// with the batch (measured best: 16 rows at batch 32, about 100 at batch 100); there should also be
+// at least four blocks per thread, for balance on a busy machine.
 int block_rows(int N, int I, int O) {
   if ((double)N * I * O < 4.0e6) return I;  // small: one block, on the calling thread
-  int rows = std::min(64, std::max(16, N / 2));
+  int rows = N < 64 ? 16 : std::min(N, 128);
   rows = std::min(rows, std::max(8, I / (4 * pool_threads())));
   return std::max(1, std::min(rows, I));
 }
