@@ -1,5 +1,7 @@
 'use strict';
 const assert = require('assert');
+const path = require('path');
+const { spawnSync } = require('child_process');
 const { native } = require('../lib/native');
 const { rand, maxRelErr, relNormErr } = require('./helpers/util');
 
@@ -17,7 +19,10 @@ describe('dense kernels against their naive references', () => {
     });
   }
 
-  for (const [N, I, O, relu] of [[1, 784, 13, true], [37, 50, 10, false], [100, 784, 1000, true]]) {
+  // The last four take the small-batch kernel (up to 48 rows): whole and partial tiles of rows and
+  // columns, one row, and the CNN's FC1.
+  for (const [N, I, O, relu] of [[1, 784, 13, true], [37, 50, 10, false], [100, 784, 1000, true],
+    [32, 6272, 784, true], [7, 2000, 300, false], [1, 5000, 1000, true], [48, 1000, 100, false]]) {
     it(`denseForward/denseBackward N=${N} I=${I} O=${O} relu=${relu}`, () => {
       const x = rand(N * I, 4);
       const W = rand(I * O, 5);
@@ -40,6 +45,29 @@ describe('dense kernels against their naive references', () => {
       assert.ok(Math.abs(g1[1][0] - fresh[1][0] - 1) < 1e-5);
     });
   }
+
+  it('the small-batch forward kernel gives the same bits with AVX2 as with AVX-512, and close with OpenBLAS', function () {
+    this.timeout(60000);
+    const script = `const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib', 'native'))});
+      const { rand } = require(${JSON.stringify(path.resolve(__dirname, 'helpers', 'util'))});
+      const out = [];
+      for (const [N, I, O] of [[32, 6272, 784], [7, 2000, 300], [1, 5000, 1000]]) {
+        const y = new Float32Array(N * O);
+        native.denseForward(rand(N * I, 1), rand(I * O, 2), rand(O, 3), y, N, I, O, false);
+        out.push(...y);
+      }
+      process.stdout.write(JSON.stringify({ simd: native.buildInfo().simd, out }));`;
+    const runs = ['scalar', 'avx2', ''].map((simd) => {
+      const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, GEMMNET_SIMD: simd }, encoding: 'utf8', maxBuffer: 1 << 26 });
+      assert.strictEqual(r.status, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    });
+    const [scalar, avx2, best] = runs;
+    if (best.simd !== 'scalar' && avx2.simd === 'avx2') {
+      best.out.forEach((v, i) => assert.ok(Object.is(v, avx2.out[i]), `output ${i}: ${v} (${best.simd}) vs ${avx2.out[i]} (avx2)`));
+    }
+    assert.ok(relNormErr(Float32Array.from(scalar.out), Float32Array.from(best.out)) < 1e-6);
+  });
 
   it('softmaxCEForward matches the reference, including huge logits', () => {
     const [N, C] = [37, 10];

@@ -7,21 +7,34 @@
 #include "blas/gn_blas.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
+#include "kernels/smallgemm.h"
 
 namespace gn {
 
 void dense_forward(const float* x, const float* W, const float* b, float* y, int N, int I, int O,
                    bool relu) {
-  // Broadcast the bias into y, then accumulate x W on top of it (beta = 1).
-  for (int n = 0; n < N; n++) {
-    float* row = y + (size_t)n * O;
-    for (int o = 0; o < O; o++) row[o] = b ? b[o] : 0.f;
+  // The bias goes into y first, then x W accumulates on top of it (beta = 1), then the ReLU.
+  const auto bias = [&](int o0, int o1) {
+    for (int n = 0; n < N; n++) {
+      float* row = y + (size_t)n * O;
+      for (int o = o0; o < o1; o++) row[o] = b ? b[o] : 0.f;
+    }
+  };
+  const auto activate = [&](int o0, int o1) {
+    if (!relu) return;
+    for (int n = 0; n < N; n++) {
+      float* row = y + (size_t)n * O;
+      for (int o = o0; o < o1; o++) row[o] = row[o] < 0.f ? 0.f : row[o];  // NaN passes through, so divergence is seen
+    }
+  };
+  if (small_gemm_fits(N, O, I)) {
+    // A small batch: column blocks of y, each filled, multiplied and activated on one thread.
+    small_gemm(N, O, I, x, W, y, bias, activate);
+    return;
   }
+  bias(0, O);
   gemm(false, false, N, O, I, 1.f, x, I, W, O, 1.f, y, O);
-  if (relu) {
-    const size_t total = (size_t)N * O;
-    for (size_t i = 0; i < total; i++) y[i] = y[i] < 0.f ? 0.f : y[i];  // NaN passes through, so divergence is seen
-  }
+  activate(0, O);
 }
 
 namespace {
@@ -56,8 +69,11 @@ void backward_blocks(const float* x, const float* W, const float* dy, float* dW,
                      int O, float beta, G&& grad) {
   const int rows = block_rows(N, I, O);
   const int count = (I + rows - 1) / rows;
-  parallel_for(count, [&](int c) {
+  parallel_for(count, [&](int k) {
     thread_local std::vector<float> scratch;
+    // Last block first: the first rows of W are then the most recently touched, still in the last
+    // level cache when the next forward pass (which reads W from the first row) begins.
+    const int c = count - 1 - k;
     const int i0 = c * rows;
     const int r = std::min(rows, I - i0);
     const size_t len = (size_t)r * O;

@@ -1,0 +1,29 @@
+// Matrix multiply for a few rows: C (M,N) += A (M,K) B (K,N), row-major, M up to a few dozen (a
+// dense layer's forward pass at a small batch). OpenBLAS packs all of B for every call, and with so
+// few rows of A to reuse it the copy costs about as much as the arithmetic: these kernels read B in
+// place instead, a strip of columns at a time, kept in cache across the rows of A.
+//
+// Each C element gets C + sum_k A[m,k] B[k,n]: per block of 256 k, the products are accumulated from
+// zero with one fused multiply-add per k in increasing k, then added to C; the AVX2 and AVX-512
+// versions do exactly this and give the same bits.
+#pragma once
+#include <functional>
+
+namespace gn {
+
+// Rows [0, M) of C, columns [n0, n1). lda, ldb, ldc: row strides.
+void small_gemm_avx2(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb, float* C,
+                     int ldc);
+void small_gemm_avx512(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb,
+                       float* C, int ldc);
+
+// Whether small_gemm (below) takes this shape at the CPU's SIMD level: few rows, and enough work to
+// be worth the pool.
+bool small_gemm_fits(int M, int N, int K);
+// C (M,N) += A (M,K) B (K,N) (tightly packed) over the thread pool, at the CPU's SIMD level; only for
+// shapes small_gemm_fits. Each block of columns [n0, n1) is prepared by before(n0, n1) (e.g. filling
+// in a bias) and finished by after(n0, n1) (e.g. a ReLU pass) on the thread that computes it.
+void small_gemm(int M, int N, int K, const float* A, const float* B, float* C,
+                const std::function<void(int, int)>& before, const std::function<void(int, int)>& after);
+
+}  // namespace gn
