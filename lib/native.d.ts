@@ -26,7 +26,7 @@ export interface NativeAddon {
     denseBackwardReference: NativeAddon['denseBackward'];
     gemmReference: NativeAddon['gemm'];
     reluForward(x: Float32Array, y: Float32Array): void;
-    reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void;
+    reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, accumulate?: boolean): void;
     softmaxForward(z: Float32Array, p: Float32Array, N: number, C: number): void;
     softmaxCEForward(z: Float32Array, labels: Int32Array, p: Float32Array, N: number, C: number): [number, number];
     softmaxCEForwardReference: NativeAddon['softmaxCEForward'];
@@ -52,15 +52,15 @@ export interface NativeAddon {
     conv2dBackwardReference: NativeAddon['conv2dBackward'];
     maxPoolForward(x: Float32Array, y: Float32Array, argmax: Int32Array, dims: Int32Array): void;
     maxPoolForwardReference: NativeAddon['maxPoolForward'];
-    maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+    maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, accumulate?: boolean): void;
     batchNormForward(x: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array, R: number, K: number, eps: number): void;
-    batchNormBackward(y: Float32Array, invStd: Float32Array, dy: Float32Array, dx: Float32Array, R: number, K: number): void;
+    batchNormBackward(y: Float32Array, invStd: Float32Array, dy: Float32Array, dx: Float32Array, R: number, K: number, accumulate?: boolean): void;
     batchNormInference(x: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array, R: number, K: number, eps: number): void;
     batchNormForwardReference: NativeAddon['batchNormForward'];
     batchNormBackwardReference: NativeAddon['batchNormBackward'];
     batchNormInferenceReference: NativeAddon['batchNormInference'];
     dropoutForward(x: Float32Array, y: Float32Array, mask: Float32Array, keepProb: number, seedLo: number, seedHi: number, counter: number): void;
-    dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array): void;
+    dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array, accumulate?: boolean): void;
     [name: string]: unknown;
 }
 export declare const native: NativeAddon;

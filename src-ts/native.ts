@@ -25,7 +25,7 @@ export interface NativeAddon {
   gemmReference: NativeAddon['gemm'];
   // Activations and loss.
   reluForward(x: Float32Array, y: Float32Array): void;
-  reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array): void;
+  reluBackward(y: Float32Array, dy: Float32Array, dx: Float32Array, accumulate?: boolean): void;
   softmaxForward(z: Float32Array, p: Float32Array, N: number, C: number): void;
   softmaxCEForward(z: Float32Array, labels: Int32Array, p: Float32Array, N: number, C: number): [number, number];
   softmaxCEForwardReference: NativeAddon['softmaxCEForward'];
@@ -54,13 +54,13 @@ export interface NativeAddon {
   // indices into x (first maximum of each window). Backward: dx[argmax[i]] += dy[i], i < dy.length.
   maxPoolForward(x: Float32Array, y: Float32Array, argmax: Int32Array, dims: Int32Array): void;
   maxPoolForwardReference: NativeAddon['maxPoolForward'];
-  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, accumulate?: boolean): void;
   // Batch norm (no scale/shift) of each column of an (R, K) row-major matrix over its R rows; y may
   // be x; eps > 0. Backward accumulates into dx.
   batchNormForward(x: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array,
     R: number, K: number, eps: number): void;
   batchNormBackward(y: Float32Array, invStd: Float32Array, dy: Float32Array, dx: Float32Array,
-    R: number, K: number): void;
+    R: number, K: number, accumulate?: boolean): void;
   batchNormInference(x: Float32Array, y: Float32Array, mean: Float32Array, variance: Float32Array,
     R: number, K: number, eps: number): void;
   batchNormForwardReference: NativeAddon['batchNormForward'];
@@ -70,7 +70,7 @@ export interface NativeAddon {
   // keepProb in (0, 1]; seedLo/seedHi are 32-bit halves of the seed; counter an integer in [0, 2^53].
   dropoutForward(x: Float32Array, y: Float32Array, mask: Float32Array, keepProb: number,
     seedLo: number, seedHi: number, counter: number): void;
-  dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array): void;
+  dropoutBackward(dy: Float32Array, mask: Float32Array, dx: Float32Array, accumulate?: boolean): void;
   [name: string]: unknown;
 }
 

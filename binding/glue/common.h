@@ -72,6 +72,12 @@ inline double numArg(const Napi::CallbackInfo& info, size_t i, const char* name)
 
 inline bool boolArg(const Napi::CallbackInfo& info, size_t i) { return info[i].ToBoolean().Value(); }
 
+// An optional trailing `accumulate` flag: true when absent or undefined (add into the output), false
+// to overwrite it.
+inline bool accumulateArg(const Napi::CallbackInfo& info, size_t i) {
+  return info.Length() <= i || info[i].IsUndefined() || boolArg(info, i);
+}
+
 // Requires a buffer to hold at least rows * cols elements.
 inline void requireSize(Napi::Env env, size_t have, size_t rows, size_t cols, const char* name) {
   const size_t need = rows * cols;  // dims < 2^31 each, so this cannot overflow 64 bits

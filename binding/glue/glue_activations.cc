@@ -14,13 +14,13 @@ Napi::Value ReluForward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// reluBackward(y, dy, dx): dx += dy * (y > 0).
+// reluBackward(y, dy, dx[, accumulate = true]): dx += dy * (y > 0), or dx = dy * (y > 0).
 Napi::Value ReluBackward(const Napi::CallbackInfo& info) {
   requireArgs(info, 3, "reluBackward");
   F32 y = f32Arg(info, 0, "y"), dy = f32Arg(info, 1, "dy"), dx = f32Arg(info, 2, "dx");
   requireSize(info.Env(), dy.length, 1, y.length, "dy");
   requireSize(info.Env(), dx.length, 1, y.length, "dx");
-  relu_backward(y.data, dy.data, dx.data, y.length);
+  relu_backward(y.data, dy.data, dx.data, y.length, accumulateArg(info, 3));
   return info.Env().Undefined();
 }
 

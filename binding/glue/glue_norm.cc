@@ -1,5 +1,6 @@
 // Glue for max pooling, batch normalization and dropout: validates sizes (and, for pooling's
 // backward, every index), then calls the kernels on the arrays' own memory.
+#include <algorithm>
 #include <cstdint>
 
 #include "glue/common.h"
@@ -53,7 +54,8 @@ Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// maxPoolBackward(dy, argmax, dx): dx[argmax[i]] += dy[i] for i < dy.length.
+// maxPoolBackward(dy, argmax, dx[, accumulate = true]): dx[argmax[i]] += dy[i] for i < dy.length,
+// into a zeroed dx when accumulate is false.
 Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   requireArgs(info, 3, "maxPoolBackward");
   auto env = info.Env();
@@ -66,7 +68,7 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
       throwRange(env, "maxPoolBackward: argmax[" + std::to_string(i) + "] = " +
                           std::to_string(argmax.data[i]) + " is outside dx (length " +
                           std::to_string(dx.length) + ")");
-  max_pool_backward(dy.data, argmax.data, dx.data, dy.length);
+  max_pool_backward(dy.data, argmax.data, dx.data, dy.length, dx.length, accumulateArg(info, 3));
   return env.Undefined();
 }
 
@@ -100,7 +102,7 @@ Napi::Value BatchNormForward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// batchNormBackward(y, invStd, dy, dx, R, K): accumulates into dx.
+// batchNormBackward(y, invStd, dy, dx, R, K[, accumulate = true]): accumulates into dx, or overwrites it.
 template <bool Naive>
 Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   requireArgs(info, 6, "batchNormBackward");
@@ -113,7 +115,13 @@ Napi::Value BatchNormBackward(const Napi::CallbackInfo& info) {
   requireSize(env, invStd.length, 1, K, "invStd");
   requireSize(env, dy.length, R, K, "dy");
   requireSize(env, dx.length, R, K, "dx");
-  (Naive ? batchnorm_backward_naive : batchnorm_backward)(y.data, invStd.data, dy.data, dx.data, R, K);
+  const bool accumulate = accumulateArg(info, 6);
+  if (Naive) {
+    if (!accumulate) std::fill(dx.data, dx.data + (size_t)R * K, 0.f);
+    batchnorm_backward_naive(y.data, invStd.data, dy.data, dx.data, R, K);
+  } else {
+    batchnorm_backward(y.data, invStd.data, dy.data, dx.data, R, K, accumulate);
+  }
   return env.Undefined();
 }
 
@@ -163,14 +171,14 @@ Napi::Value DropoutForward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// dropoutBackward(dy, mask, dx): dx += dy * mask over dy.length elements.
+// dropoutBackward(dy, mask, dx[, accumulate = true]): dx += dy * mask (or =) over dy.length elements.
 Napi::Value DropoutBackward(const Napi::CallbackInfo& info) {
   requireArgs(info, 3, "dropoutBackward");
   auto env = info.Env();
   F32 dy = f32Arg(info, 0, "dy"), mask = f32Arg(info, 1, "mask"), dx = f32Arg(info, 2, "dx");
   requireSize(env, mask.length, dy.length, 1, "mask");
   requireSize(env, dx.length, dy.length, 1, "dx");
-  dropout_backward(dy.data, mask.data, dx.data, dy.length);
+  dropout_backward(dy.data, mask.data, dx.data, dy.length, accumulateArg(info, 3));
   return env.Undefined();
 }
 

@@ -4,21 +4,29 @@
 
 #include <emmintrin.h>  // SSE2: part of every x86-64 CPU
 
+#include "kernels/parallel.h"
+
 namespace gn {
 
 void relu_forward(const float* x, float* y, size_t n) {
   for (size_t i = 0; i < n; i++) y[i] = x[i] < 0.f ? 0.f : x[i];  // NaN passes through, so divergence is seen
 }
 
-void relu_backward(const float* y, const float* dy, float* dx, size_t n) {
+void relu_backward(const float* y, const float* dy, float* dx, size_t total, bool accumulate) {
   // SSE2 by hand: the compiler does not vectorize the compare-and-select (trapping-math rules).
-  size_t i = 0;
-  const __m128 zero = _mm_setzero_ps();
-  for (; i + 4 <= n; i += 4) {
-    const __m128 pass = _mm_cmpgt_ps(_mm_loadu_ps(y + i), zero);
-    _mm_storeu_ps(dx + i, _mm_add_ps(_mm_loadu_ps(dx + i), _mm_and_ps(pass, _mm_loadu_ps(dy + i))));
-  }
-  for (; i < n; i++) dx[i] += y[i] > 0.f ? dy[i] : 0.f;
+  // Elementwise, so ranges of it run over the pool.
+  parallel_ranges(total, 65536, [&](size_t begin, size_t end) {
+    size_t i = begin;
+    const __m128 zero = _mm_setzero_ps();
+    for (; i + 4 <= end; i += 4) {
+      const __m128 pass = _mm_and_ps(_mm_cmpgt_ps(_mm_loadu_ps(y + i), zero), _mm_loadu_ps(dy + i));
+      _mm_storeu_ps(dx + i, accumulate ? _mm_add_ps(_mm_loadu_ps(dx + i), pass) : pass);
+    }
+    for (; i < end; i++) {
+      const float pass = y[i] > 0.f ? dy[i] : 0.f;
+      dx[i] = accumulate ? dx[i] + pass : pass;
+    }
+  });
 }
 
 void softmax_forward(const float* z, float* p, int N, int C) {

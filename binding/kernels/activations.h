@@ -7,8 +7,9 @@ namespace gn {
 
 // x (n) -> y (n) = max(0, x). y may alias x.
 void relu_forward(const float* x, float* y, size_t n);
-// y (n) is the forward output (or input: same sign pattern). Accumulates dx += dy * (y > 0).
-void relu_backward(const float* y, const float* dy, float* dx, size_t n);
+// y (n) is the forward output (or input: same sign pattern). Accumulates dx += dy * (y > 0), or
+// overwrites dx = dy * (y > 0) when accumulate is false.
+void relu_backward(const float* y, const float* dy, float* dx, size_t n, bool accumulate = true);
 
 // Row-wise max-shifted softmax: z (N,C) -> p (N,C). p may alias z.
 void softmax_forward(const float* z, float* p, int N, int C);

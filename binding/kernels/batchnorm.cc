@@ -53,7 +53,8 @@ void batchnorm_forward(const float* x, float* y, float* mean, float* invStd, int
   });
 }
 
-void batchnorm_backward(const float* y, const float* invStd, const float* dy, float* dx, int R, int K) {
+void batchnorm_backward(const float* y, const float* invStd, const float* dy, float* dx, int R, int K,
+                        bool accumulate) {
   std::vector<float> mdy((size_t)K), mdyy((size_t)K);
   parallel_ranges((size_t)K, kColGrain, [&](size_t k0, size_t k1) {
     std::vector<double> sdy(k1 - k0, 0.0), sdyy(k1 - k0, 0.0);
@@ -75,7 +76,10 @@ void batchnorm_backward(const float* y, const float* invStd, const float* dy, fl
       const float* yr = y + r * K;
       const float* gr = dy + r * K;
       float* dr = dx + r * K;
-      for (int k = 0; k < K; k++) dr[k] += invStd[k] * (gr[k] - mdy[k] - yr[k] * mdyy[k]);
+      if (accumulate)
+        for (int k = 0; k < K; k++) dr[k] += invStd[k] * (gr[k] - mdy[k] - yr[k] * mdyy[k]);
+      else
+        for (int k = 0; k < K; k++) dr[k] = invStd[k] * (gr[k] - mdy[k] - yr[k] * mdyy[k]);
     }
   });
 }

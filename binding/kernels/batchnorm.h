@@ -9,8 +9,10 @@ namespace gn {
 // var the biased variance over rows (two passes, sums in double). y may alias x. R >= 1.
 void batchnorm_forward(const float* x, float* y, float* mean, float* invStd, int R, int K, float eps);
 // y (R,K) the forward output, invStd (K), dy (R,K). Accumulates
-// dx (R,K) += invStd * (dy - mean_r(dy) - y * mean_r(dy * y)) per column.
-void batchnorm_backward(const float* y, const float* invStd, const float* dy, float* dx, int R, int K);
+// dx (R,K) += invStd * (dy - mean_r(dy) - y * mean_r(dy * y)) per column (overwrites dx when
+// accumulate is false).
+void batchnorm_backward(const float* y, const float* invStd, const float* dy, float* dx, int R, int K,
+                        bool accumulate = true);
 // x (R,K) -> y (R,K) = (x - mean) / sqrt(variance + eps) with given statistics (K). y may alias x.
 void batchnorm_inference(const float* x, float* y, const float* mean, const float* variance, int R, int K,
                          float eps);

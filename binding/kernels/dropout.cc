@@ -30,8 +30,11 @@ void dropout_forward(const float* x, float* y, float* mask, size_t n, double kee
   }
 }
 
-void dropout_backward(const float* dy, const float* mask, float* dx, size_t n) {
-  for (size_t i = 0; i < n; i++) dx[i] += dy[i] * mask[i];
+void dropout_backward(const float* dy, const float* mask, float* dx, size_t n, bool accumulate) {
+  if (accumulate)
+    for (size_t i = 0; i < n; i++) dx[i] += dy[i] * mask[i];
+  else
+    for (size_t i = 0; i < n; i++) dx[i] = dy[i] * mask[i];
 }
 
 }  // namespace gn

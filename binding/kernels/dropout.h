@@ -11,7 +11,7 @@ namespace gn {
 // work is split across threads.
 void dropout_forward(const float* x, float* y, float* mask, size_t n, double keepProb, uint64_t seed,
                      uint64_t counter);
-// dy (n), mask (n): accumulates dx (n) += dy * mask.
-void dropout_backward(const float* dy, const float* mask, float* dx, size_t n);
+// dy (n), mask (n): accumulates dx (n) += dy * mask (overwrites dx when accumulate is false).
+void dropout_backward(const float* dy, const float* mask, float* dx, size_t n, bool accumulate = true);
 
 }  // namespace gn

@@ -1,5 +1,7 @@
 #include "kernels/pool.h"
 
+#include <cstring>
+
 #include <emmintrin.h>  // SSE2: part of every x86-64 CPU
 
 #include "kernels/parallel.h"
@@ -68,7 +70,9 @@ void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape
                   [&](size_t n0, size_t n1) { pool_samples(x, y, argmax, s, (int)n0, (int)n1); });
 }
 
-void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n) {
+void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
+                       bool accumulate) {
+  if (!accumulate) std::memset(dx, 0, dxLength * sizeof(float));
   for (size_t i = 0; i < n; i++) dx[argmax[i]] += dy[i];
 }
 

@@ -13,8 +13,10 @@ struct PoolShape {
 // x (N,H,W,C) -> y (N,OH,OW,C), argmax (N,OH,OW,C) = flat index into x of each window's FIRST
 // maximum in row-major (h, then w) order, as TensorFlow. x must have fewer than 2^31 elements.
 void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape& s);
-// dy (n), argmax (n): accumulates dx[argmax[i]] += dy[i]. Indices are checked by callers.
-void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n);
+// dy (n), argmax (n): accumulates dx[argmax[i]] += dy[i]; when accumulate is false, dx (dxLength)
+// is zeroed first. Indices are checked by callers.
+void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
+                       bool accumulate = true);
 
 // Naive reference (channel-outermost window scan), same contract.
 void max_pool_forward_naive(const float* x, float* y, int32_t* argmax, const PoolShape& s);

@@ -77,8 +77,8 @@ class Conv2d extends layer_1.Layer {
     backward(dy, n, needDx) {
         let dz = dy;
         if (this.relu) {
-            dz = this.dz.zeroed(n * this.outSize);
-            native_1.native.reluBackward(this.y.get(n * this.outSize), dy, dz);
+            dz = this.dz.get(n * this.outSize);
+            native_1.native.reluBackward(this.y.get(n * this.outSize), dy, dz, false);
         }
         this.dims[0] = n;
         const dx = needDx ? this.dx.zeroed(n * this.inSize) : null;
@@ -127,8 +127,8 @@ class MaxPool2d extends layer_1.Layer {
     backward(dy, n, needDx) {
         if (!needDx)
             return null;
-        const dx = this.dx.zeroed(n * this.inSize);
-        native_1.native.maxPoolBackward(dy, this.argmax, dx);
+        const dx = this.dx.get(n * this.inSize);
+        native_1.native.maxPoolBackward(dy, this.argmax, dx, false);
         return dx;
     }
 }

@@ -62,8 +62,8 @@ class Dense extends layer_1.Layer {
     preActivationGrad(dy, n) {
         if (!this.relu)
             return dy;
-        const dz = this.dz.zeroed(n * this.outSize);
-        native_1.native.reluBackward(this.y.get(n * this.outSize), dy, dz);
+        const dz = this.dz.get(n * this.outSize);
+        native_1.native.reluBackward(this.y.get(n * this.outSize), dy, dz, false);
         return dz;
     }
 }

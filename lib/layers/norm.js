@@ -75,8 +75,8 @@ class BatchNorm extends layer_1.Layer {
     backward(dy, n, needDx) {
         if (!needDx)
             return null;
-        const dx = this.dx.zeroed(n * this.inSize);
-        native_1.native.batchNormBackward(this.y.get(n * this.outSize), this.invStd, dy, dx, n * this.rowsPerSample, this.K);
+        const dx = this.dx.get(n * this.inSize);
+        native_1.native.batchNormBackward(this.y.get(n * this.outSize), this.invStd, dy, dx, n * this.rowsPerSample, this.K, false);
         return dx;
     }
 }
@@ -116,8 +116,8 @@ class Dropout extends layer_1.Layer {
         if (!this.active)
             return dy;
         const len = n * this.inSize;
-        const dx = this.dx.zeroed(len);
-        native_1.native.dropoutBackward(dy, this.mask.get(len), dx);
+        const dx = this.dx.get(len);
+        native_1.native.dropoutBackward(dy, this.mask.get(len), dx, false);
         return dx;
     }
 }

@@ -89,8 +89,8 @@ export class Conv2d extends Layer {
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
     let dz = dy;
     if (this.relu) {
-      dz = this.dz.zeroed(n * this.outSize);
-      native.reluBackward(this.y.get(n * this.outSize), dy, dz);
+      dz = this.dz.get(n * this.outSize);
+      native.reluBackward(this.y.get(n * this.outSize), dy, dz, false);
     }
     this.dims[0] = n;
     const dx = needDx ? this.dx.zeroed(n * this.inSize) : null;
@@ -139,8 +139,8 @@ export class MaxPool2d extends Layer {
 
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
     if (!needDx) return null;
-    const dx = this.dx.zeroed(n * this.inSize);
-    native.maxPoolBackward(dy, this.argmax, dx);
+    const dx = this.dx.get(n * this.inSize);
+    native.maxPoolBackward(dy, this.argmax, dx, false);
     return dx;
   }
 }

@@ -63,8 +63,8 @@ export class Dense extends Layer {
   /** The gradient before the ReLU, when the layer has one. */
   private preActivationGrad(dy: Float32Array, n: number): Float32Array {
     if (!this.relu) return dy;
-    const dz = this.dz.zeroed(n * this.outSize);
-    native.reluBackward(this.y.get(n * this.outSize), dy, dz);
+    const dz = this.dz.get(n * this.outSize);
+    native.reluBackward(this.y.get(n * this.outSize), dy, dz, false);
     return dz;
   }
 }

@@ -77,8 +77,8 @@ export class BatchNorm extends Layer {
 
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
     if (!needDx) return null;
-    const dx = this.dx.zeroed(n * this.inSize);
-    native.batchNormBackward(this.y.get(n * this.outSize), this.invStd, dy, dx, n * this.rowsPerSample, this.K);
+    const dx = this.dx.get(n * this.inSize);
+    native.batchNormBackward(this.y.get(n * this.outSize), this.invStd, dy, dx, n * this.rowsPerSample, this.K, false);
     return dx;
   }
 }
@@ -113,8 +113,8 @@ export class Dropout extends Layer {
     if (!needDx) return null;
     if (!this.active) return dy;
     const len = n * this.inSize;
-    const dx = this.dx.zeroed(len);
-    native.dropoutBackward(dy, this.mask.get(len), dx);
+    const dx = this.dx.get(len);
+    native.dropoutBackward(dy, this.mask.get(len), dx, false);
     return dx;
   }
 }
