@@ -326,7 +326,8 @@ function jsBatchNorm(x, R, K, eps) {
 describe('batchNorm (per column of an (R, K) matrix)', () => {
   const eps = 1e-3;
   // [R, K]: per-channel (N*H*W, C) and per-activation (N, H*W*C) layouts of odd-sized batches.
-  const shapes = [[5 * 7 * 9, 3], [1 * 7 * 9, 1], [5, 7 * 9 * 3], [1 * 3 * 3, 17], [3, 2], [2, 1]];
+  // The last two are the CNN's: 32 filters over 8 images of 28x28, per channel and per activation.
+  const shapes = [[5 * 7 * 9, 3], [1 * 7 * 9, 1], [5, 7 * 9 * 3], [1 * 3 * 3, 17], [3, 2], [2, 1], [8 * 28 * 28, 32], [8, 28 * 28 * 32]];
   for (const [R, K] of shapes) {
     it(`matches the reference for R=${R}, K=${K}`, () => {
       const rnd = mulberry32(R * 7 + K);
