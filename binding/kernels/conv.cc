@@ -1,5 +1,8 @@
 #include "kernels/conv.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "blas/gn_blas.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
@@ -14,6 +17,9 @@ ConvShape samples(const ConvShape& s, size_t n0, size_t n1) {
   sub.N = (int)(n1 - n0);
   return sub;
 }
+
+// Parts of the batch in the backward pass's sums (a constant, so results do not depend on threads).
+constexpr size_t kBackwardParts = 8;
 
 // Samples per block of the pool: enough output rows that a block's gemm is worth a thread.
 size_t sample_grain(const ConvShape& s) {
@@ -50,16 +56,40 @@ void conv2d_backward(const float* x, const float* W, const float* dy, float* dW,
                      float* col, const ConvShape& s) {
   const int M = (int)s.rows(), K = (int)s.taps(), F = s.F;
   const size_t inPer = (size_t)s.H * s.W * s.C, rowsPer = (size_t)s.OH * s.OW;
-  if (dW) {
-    parallel_ranges((size_t)s.N, sample_grain(s), [&](size_t n0, size_t n1) {
-      im2col(x + n0 * inPer, col + n0 * rowsPer * K, samples(s, n0, n1));
+  if (dW || db) {
+    // The batch is cut into a fixed number of parts (however many threads there are, so the result
+    // is the same): each part lowers its samples with im2col and sums its own dW and db in a
+    // scratch buffer, while its col rows are in cache; the parts are then added in order.
+    const int parts = (int)std::min<size_t>((size_t)s.N, kBackwardParts);
+    const size_t per = (size_t)K * F + F;
+    thread_local std::vector<float> partial;
+    partial.assign((size_t)parts * per, 0.f);
+    float* pbase = partial.data();
+    parallel_for(parts, [&](int p) {
+      const size_t n0 = (size_t)s.N * p / parts, n1 = (size_t)s.N * (p + 1) / parts;
+      if (n0 == n1) return;
+      float* pdW = pbase + (size_t)p * per;
+      float* pdb = pdW + (size_t)K * F;
+      const int rows = (int)((n1 - n0) * rowsPer);
+      const float* dyp = dy + n0 * rowsPer * F;
+      if (dW) {
+        float* c = col + n0 * rowsPer * K;
+        im2col(x + n0 * inPer, c, samples(s, n0, n1));
+        gn_sgemm(1, 0, K, F, rows, 1.f, c, K, dyp, F, 0.f, pdW, F);
+      }
+      if (db) {
+        for (int m = 0; m < rows; m++) {
+          const float* row = dyp + (size_t)m * F;
+          for (int f = 0; f < F; f++) pdb[f] += row[f];
+        }
+      }
     });
-    gemm(true, false, K, F, M, 1.f, col, K, dy, F, 1.f, dW, F);
-  }
-  if (db) {
-    for (int m = 0; m < M; m++) {
-      const float* row = dy + (size_t)m * F;
-      for (int f = 0; f < F; f++) db[f] += row[f];
+    for (int p = 0; p < parts; p++) {
+      const float* pdW = pbase + (size_t)p * per;
+      if (dW)
+        for (size_t i = 0; i < (size_t)K * F; i++) dW[i] += pdW[i];
+      if (db)
+        for (int f = 0; f < F; f++) db[f] += pdW[(size_t)K * F + f];
     }
   }
   if (dx) {
