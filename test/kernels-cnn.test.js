@@ -6,7 +6,7 @@ const assert = require('assert');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
-// GEMMNET_NATIVE picks another build (e.g. a sanitizer one), as src-ts/native.ts does.
+// GEMMNET_NATIVE picks another build (e.g. a sanitizer one), as src/native.ts does.
 const ADDON = path.resolve(process.env.GEMMNET_NATIVE || path.join(__dirname, '..', 'build', 'Release', 'gemmnet.node'));
 const native = require(ADDON);
 

@@ -1,2 +1,0 @@
-export declare function formatDuration(seconds: number): string;
-export declare function reproduceCommand(argv: string[], signal: AbortSignal): Promise<number>;
