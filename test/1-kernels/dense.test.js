@@ -2,8 +2,8 @@
 const assert = require('assert');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { native } = require('../lib/native');
-const { rand, maxRelErr, relNormErr } = require('./helpers/util');
+const { native } = require('../../lib/native');
+const { rand, maxRelErr, relNormErr } = require('../helpers/util');
 
 describe('dense kernels against their naive references', () => {
   for (const [tA, tB] of [[false, false], [true, false], [false, true], [true, true]]) {
@@ -48,8 +48,8 @@ describe('dense kernels against their naive references', () => {
 
   it('the small-batch forward kernel gives the same bits with AVX2 as with AVX-512, and close with OpenBLAS', function () {
     this.timeout(60000);
-    const script = `const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib', 'native'))});
-      const { rand } = require(${JSON.stringify(path.resolve(__dirname, 'helpers', 'util'))});
+    const script = `const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'lib', 'native'))});
+      const { rand } = require(${JSON.stringify(path.resolve(__dirname, '..', 'helpers', 'util'))});
       const out = [];
       for (const [N, I, O] of [[32, 6272, 784], [7, 2000, 300], [1, 5000, 1000]]) {
         const y = new Float32Array(N * O);

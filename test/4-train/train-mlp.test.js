@@ -1,8 +1,8 @@
 'use strict';
 const assert = require('assert');
-const gemmnet = require('..');
-const { standardSplit } = require('./helpers/data');
-const { longestStall } = require('./helpers/util');
+const gemmnet = require('../..');
+const { standardSplit } = require('../helpers/data');
+const { longestStall } = require('../helpers/util');
 
 describe('train() with the MLP on real data', () => {
   let data;

@@ -8,12 +8,12 @@ const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
 const { spawnSync } = require('child_process');
-const { MT19937, glibcLog } = require('../lib/random');
-const data = require('../lib/data');
+const { MT19937, glibcLog } = require('../../lib/random');
+const data = require('../../lib/data');
 
-const FIX = path.join(__dirname, 'fixtures');
-const expected = require('./fixtures/expected.json');
-const SHARED = path.resolve(__dirname, '..', '..', 'shared', 'data', 'notmnist');
+const FIX = path.join(__dirname, '..', 'fixtures');
+const expected = require('../fixtures/expected.json');
+const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'notmnist');
 
 function fromB64(b64, Ctor) {
   const buf = Buffer.from(b64, 'base64');

@@ -7,7 +7,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 
 // GEMMNET_NATIVE picks another build (e.g. a sanitizer one), as src/native.ts does.
-const ADDON = path.resolve(process.env.GEMMNET_NATIVE || path.join(__dirname, '..', 'build', 'Release', 'gemmnet.node'));
+const ADDON = path.resolve(process.env.GEMMNET_NATIVE || path.join(__dirname, '..', '..', 'build', 'Release', 'gemmnet.node'));
 const native = require(ADDON);
 
 // ---- Helpers (the first three are also sent, as source, to child processes) -------------------

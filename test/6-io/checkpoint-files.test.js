@@ -7,12 +7,12 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
-const gemmnet = require('..');
-const io = require('../lib/io');
-const { standardSplit } = require('./helpers/data');
-const { throwsLike } = require('./helpers/util');
+const gemmnet = require('../..');
+const io = require('../../lib/io');
+const { standardSplit } = require('../helpers/data');
+const { throwsLike } = require('../helpers/util');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const esc = (p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -3,8 +3,8 @@ const assert = require('assert');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const gemmnet = require('..');
-const { standardSplit } = require('./helpers/data');
+const gemmnet = require('../..');
+const { standardSplit } = require('../helpers/data');
 
 function same(a, b) {
   for (const k of Object.keys(a)) assert.ok(Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength)), k);

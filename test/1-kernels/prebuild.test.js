@@ -6,9 +6,9 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { execFileSync, spawnSync } = require('child_process');
-const { sourceHash } = require('../scripts/source-hash');
+const { sourceHash } = require('../../scripts/source-hash');
 
-const root = path.resolve(__dirname, '..');
+const root = path.resolve(__dirname, '..', '..');
 const dir = path.join(root, 'prebuilds', 'linux-x64');
 const addon = path.join(dir, 'gemmnet.napi.glibc.node');
 const blas = path.join(dir, 'libgemmnet_blas.so');

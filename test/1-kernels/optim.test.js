@@ -3,8 +3,8 @@
 const assert = require('assert');
 const path = require('path');
 const { spawnSync } = require('child_process');
-const { native } = require('../lib/native');
-const { rand, relNormErr } = require('./helpers/util');
+const { native } = require('../../lib/native');
+const { rand, relNormErr } = require('../helpers/util');
 
 function momentumRef(w, g, v, lr, gamma) {
   for (let i = 0; i < w.length; i++) {
@@ -56,8 +56,8 @@ describe('optimizer kernels', () => {
   });
 
   it('gives bit-identical results at every SIMD level', () => {
-    const script = `const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', 'lib', 'native'))});
-      const { rand } = require(${JSON.stringify(path.resolve(__dirname, 'helpers', 'util'))});
+    const script = `const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'lib', 'native'))});
+      const { rand } = require(${JSON.stringify(path.resolve(__dirname, '..', 'helpers', 'util'))});
       const w = rand(${N}, 3), m = new Float32Array(${N}), v = new Float32Array(${N}).fill(1e-5);
       for (let t = 1; t <= 3; t++) { native.adamUpdate(w, rand(${N}, t), m, v, 1e-3, 0.9, 0.999, 1e-8, t); native.momentumUpdate(w, rand(${N}, 9 + t), v, 0.01, 0.9); }
       process.stdout.write(require('crypto').createHash('sha256').update(Buffer.from(w.buffer)).update(Buffer.from(v.buffer)).digest('hex'));`;

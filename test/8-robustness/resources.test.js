@@ -6,10 +6,10 @@ const assert = require('assert');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { Worker } = require('worker_threads');
-const gemmnet = require('..');
-const { standardSplit } = require('./helpers/data');
+const gemmnet = require('../..');
+const { standardSplit } = require('../helpers/data');
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '..', '..');
 const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 describe('resources: memory over a long run', () => {
@@ -17,7 +17,7 @@ describe('resources: memory over a long run', () => {
     // In a child with --expose-gc, so that garbage is collected before each sample.
     const src = `
       const gemmnet = require(${JSON.stringify(ROOT)});
-      const { standardSplit } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'data'))});
+      const { standardSplit } = require(${JSON.stringify(path.join(__dirname, '..', 'helpers', 'data'))});
       const d = standardSplit();
       const model = gemmnet.mlp({ hidden: 256, seed: 1 });
       const rss = [];
@@ -83,7 +83,7 @@ function runInWorker(spec) {
   const src = `
     const { parentPort, workerData } = require('worker_threads');
     const gemmnet = require(${JSON.stringify(ROOT)});
-    const { standardSplit } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'data'))});
+    const { standardSplit } = require(${JSON.stringify(path.join(__dirname, '..', 'helpers', 'data'))});
     const runSpec = ${runSpec.toString()};
     runSpec(gemmnet, standardSplit(), workerData, () => {}).then((w) => {
       parentPort.postMessage(w, Object.values(w).map((a) => a.buffer));
@@ -124,7 +124,7 @@ describe('resources: concurrent training', () => {
   it('terminating a worker in the middle of training leaves the process and the other threads unharmed', async () => {
     const src = `
       const gemmnet = require(${JSON.stringify(ROOT)});
-      const { standardSplit } = require(${JSON.stringify(path.join(__dirname, 'helpers', 'data'))});
+      const { standardSplit } = require(${JSON.stringify(path.join(__dirname, '..', 'helpers', 'data'))});
       const d = standardSplit();
       require('worker_threads').parentPort.postMessage('training');
       gemmnet.train(gemmnet.mlp({ hidden: 300 }), d.train, { epochs: 100 });`;

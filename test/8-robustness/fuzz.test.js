@@ -8,10 +8,10 @@ const assert = require('assert');
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
-const data = require('../lib/data');
-const { writeZip } = require('../lib/data/zip');
+const data = require('../../lib/data');
+const { writeZip } = require('../../lib/data/zip');
 
-const FIX = path.join(__dirname, 'fixtures');
+const FIX = path.join(__dirname, '..', 'fixtures');
 const NAME = 'fuzz-input';
 /** FUZZ_SCALE=10 runs ten times the cases (different ones after the first share). */
 const SCALE = Math.max(1, Number(process.env.FUZZ_SCALE) || 1);

@@ -8,11 +8,11 @@ const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
 const { spawnSync } = require('child_process');
-const data = require('../lib/data');
+const data = require('../../lib/data');
 
-const FIX = path.join(__dirname, 'fixtures');
-const expected = require('./fixtures/expected.json');
-const { throwsLike } = require('./helpers/util');
+const FIX = path.join(__dirname, '..', 'fixtures');
+const expected = require('../fixtures/expected.json');
+const { throwsLike } = require('../helpers/util');
 const CTORS = {
   uint8: Uint8Array, int8: Int8Array, bool: Uint8Array, uint16: Uint16Array, int16: Int16Array, uint32: Uint32Array,
   int32: Int32Array, float32: Float32Array, float64: Float64Array, int64: BigInt64Array, uint64: BigUint64Array,

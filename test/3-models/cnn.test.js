@@ -1,9 +1,9 @@
 'use strict';
 const assert = require('assert');
-const gemmnet = require('..');
-const { rand, relNormErr, longestStall } = require('./helpers/util');
-const { hasNumpy, numpyGradients } = require('./helpers/numpy');
-const { standardSplit } = require('./helpers/data');
+const gemmnet = require('../..');
+const { rand, relNormErr, longestStall } = require('../helpers/util');
+const { hasNumpy, numpyGradients } = require('../helpers/numpy');
+const { standardSplit } = require('../helpers/data');
 
 function labelsFor(N, C, seed) {
   return Int32Array.from(rand(N, seed), (v) => Math.floor(((v + 1) / 2) * C) % C);

@@ -3,10 +3,10 @@
 // separate steps give (backward, g += l2 * W, update), bit for bit; train() uses it for every dense
 // layer when the optimizer is momentum() or adam().
 const assert = require('assert');
-const gemmnet = require('..');
-const { native } = require('../lib/native');
-const { rand, throwsLike } = require('./helpers/util');
-const { standardSplit } = require('./helpers/data');
+const gemmnet = require('../..');
+const { native } = require('../../lib/native');
+const { rand, throwsLike } = require('../helpers/util');
+const { standardSplit } = require('../helpers/data');
 
 function same(a, b, what) {
   assert.strictEqual(a.length, b.length, `${what}: length`);

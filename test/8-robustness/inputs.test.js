@@ -6,9 +6,9 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
-const gemmnet = require('..');
-const { standardSplit } = require('./helpers/data');
-const { throwsLike, rejectsLike } = require('./helpers/util');
+const gemmnet = require('../..');
+const { standardSplit } = require('../helpers/data');
+const { throwsLike, rejectsLike } = require('../helpers/util');
 
 
 
