@@ -3,7 +3,7 @@
 
   OPENBLAS_NUM_THREADS=1 python3 bench/numpy_mlp.py --dtype float32 --epochs 2 --threads 1 [--json]
 
-Recipe (the seed's): 784 -> 1000 ReLU -> 10, softmax cross-entropy, Xavier
+Recipe (the course's): 784 -> 1000 ReLU -> 10, softmax cross-entropy, Xavier
 normal weights and zero biases, batches of 100, momentum
     v = gamma * v + lr * grad;  W -= v      (lr 0.01, gamma 0.9, v starts at 1e-5)
 and a fresh shuffle every epoch. Every array stays in the chosen dtype.

@@ -1,21 +1,23 @@
-// The seed's CNN: conv 3x3 (SAME) + bias -> ReLU -> batch norm -> 2x2 max pool -> flatten ->
+// The course's CNN: conv 3x3 (SAME) + bias -> ReLU -> batch norm -> 2x2 max pool -> flatten ->
 // FC -> dropout -> ReLU -> FC -> softmax cross-entropy, with optional L2 on the three weight tensors.
-import { Conv2d, MaxPool2d } from './layers/conv';
+import { Conv2d } from './layers/conv2d';
+import { MaxPool2d } from './layers/max-pool2d';
 import { Dense } from './layers/dense';
-import { BatchNorm, BatchNormMode, Dropout } from './layers/norm';
+import { BatchNorm, BatchNormMode } from './layers/batch-norm';
+import { Dropout } from './layers/dropout';
 import { Network } from './network';
 import * as check from './validate';
 
 export interface BatchNormOptions {
   /** 'channel' (default): each channel over batch, height and width. 'batch': each activation over
-   * the batch axis only, as the seed's tf.nn.moments(h, axes=[0]). */
+   * the batch axis only, as the course's tf.nn.moments(h, axes=[0]). */
   mode?: BatchNormMode;
-  /** Added to the variance (default 1e-9, the seed's). */
+  /** Added to the variance (default 1e-9, the course's). */
   eps?: number;
   /** Running-average momentum used for evaluation statistics (default 0.99). */
   momentum?: number;
   /** Statistics at evaluation: 'running' (default, averages kept during training) or 'batch' (the
-   * seed's behaviour: each evaluation chunk normalized by its own statistics). */
+   * course's behaviour: each evaluation chunk normalized by its own statistics). */
   evaluation?: 'running' | 'batch';
 }
 
@@ -100,7 +102,7 @@ export class CNN extends Network {
   }
 }
 
-/** Builds the seed's CNN (see CnnOptions for the defaults). */
+/** Builds the course's CNN (see CnnOptions for the defaults). */
 export function cnn(options: CnnOptions = {}): CNN {
   return new CNN(options);
 }

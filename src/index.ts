@@ -2,8 +2,8 @@
 import { native } from './native';
 import * as check from './validate';
 
-export { relu, softmax, computeLayer, averageCE, gradCE } from './seed';
-export type { Matrix } from './seed';
+export { relu, softmax, computeLayer, averageCE, gradCE } from './course';
+export type { Matrix } from './course';
 export { mlp, MLP } from './mlp';
 export type { MlpOptions } from './mlp';
 export { cnn, CNN } from './cnn';

@@ -1,4 +1,4 @@
-// The seed's MLP: inputs -> hidden (ReLU) -> classes (softmax), cross-entropy, Xavier init.
+// The course's MLP: inputs -> hidden (ReLU) -> classes (softmax), cross-entropy, Xavier init.
 import { Dense } from './layers/dense';
 import { Network } from './network';
 import * as check from './validate';
@@ -6,7 +6,7 @@ import * as check from './validate';
 export interface MlpOptions {
   /** Values per sample (default 784 = 28 x 28). */
   inputs?: number;
-  /** Hidden units (default 1000, the seed's). */
+  /** Hidden units (default 1000, the course's). */
   hidden?: number;
   /** Classes (default 10). */
   classes?: number;
@@ -39,7 +39,7 @@ export class MLP extends Network {
   }
 }
 
-/** Builds the seed's MLP: `inputs` -> `hidden` ReLU -> `classes` softmax. */
+/** Builds the course's MLP: `inputs` -> `hidden` ReLU -> `classes` softmax. */
 export function mlp(options: MlpOptions = {}): MLP {
   return new MLP(options);
 }

@@ -29,11 +29,11 @@ export interface MomentumOptions {
   lr?: number;
   /** Momentum (default 0.9). */
   gamma?: number;
-  /** Initial velocity (default 1e-5, as the seed). */
+  /** Initial velocity (default 1e-5, as the course). */
   v0?: number;
 }
 
-/** The seed's momentum: v = gamma * v + lr * dL/dW; W -= v, with v starting at 1e-5. */
+/** The course's momentum: v = gamma * v + lr * dL/dW; W -= v, with v starting at 1e-5. */
 export function momentum(options: MomentumOptions = {}): Optimizer {
   const o = check.object('momentum options', options);
   check.knownKeys('momentum options', o, ['lr', 'gamma', 'v0']);
@@ -70,14 +70,14 @@ export function momentum(options: MomentumOptions = {}): Optimizer {
 }
 
 export interface AdamOptions {
-  /** Learning rate (default 1e-4, the seed's). */
+  /** Learning rate (default 1e-4, the course's). */
   lr?: number;
   beta1?: number;
   beta2?: number;
   eps?: number;
 }
 
-/** Adam (TensorFlow's formulation, the seed's optimizer). */
+/** Adam (TensorFlow's formulation, the course's optimizer). */
 export function adam(options: AdamOptions = {}): Optimizer {
   const o = check.object('adam options', options);
   check.knownKeys('adam options', o, ['lr', 'beta1', 'beta2', 'eps']);

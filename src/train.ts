@@ -48,7 +48,7 @@ export interface BatchInfo {
 
 export interface TrainOptions {
   epochs: number;
-  /** Minibatch size (default 100 for an MLP, 32 for a CNN, the seed's). */
+  /** Minibatch size (default 100 for an MLP, 32 for a CNN, the course's). */
   batchSize?: number;
   /** Default: momentum({ lr: 0.01, gamma: 0.9 }) for an MLP, adam({ lr: 1e-4 }) for a CNN. */
   optimizer?: Optimizer;

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { buildInfo } from '../index';
 import { runFigure } from '../report/curves';
 import { renderReport, ReportFigure, ReportSection, ReportTable } from '../report/html';
-import { writeFigure, writeFileAtomic } from '../report/output';
+import { writeFigure, writeReportFile } from '../report/output';
 import type { Scene } from '../report/scene';
 import { cutShort, earlyStoppingTable, runStatus, Table } from '../report/tables';
 import { num, parseOptions } from './args';
@@ -192,7 +192,7 @@ export async function reproduceCommand(argv: string[], signal: AbortSignal): Pro
     sections,
     appendix: [tableOf('runs', runsTable(outcomes))],
   });
-  writeFileAtomic(path.join(out, 'index.html'), html);
+  writeReportFile(path.join(out, 'index.html'), html);
   written.push(path.join(out, 'index.html'));
   process.stdout.write(`wrote ${written.length} files and ${outcomes.filter((o) => o.experiment).length} run folders to ${out} ` +
     `in ${formatDuration((performance.now() - t0) / 1000)}; open ${path.join(out, 'index.html')}\n`);

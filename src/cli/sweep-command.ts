@@ -1,7 +1,7 @@
 // `gemmnet sweep`: one run per value of a hyperparameter; overlaid curves and a table of accuracies.
 import * as path from 'path';
 import { sweepFigure } from '../report/curves';
-import { writeFigure, writeFileAtomic } from '../report/output';
+import { writeFigure, writeReportFile } from '../report/output';
 import { csvTable, markdownTable, sweepTable, Table } from '../report/tables';
 import { numList, parseOptions, TRAIN_OPTIONS, trainArgs } from './args';
 import { interruptionNotes, PlannedRun, RunOutcome, runAll } from './runs';
@@ -57,8 +57,8 @@ export function sweepResults(title: string, option: SweepOption, outcomes: RunOu
 }
 
 export function writeTable(base: string, table: Table): string[] {
-  writeFileAtomic(`${base}.md`, markdownTable(table));
-  writeFileAtomic(`${base}.csv`, csvTable(table));
+  writeReportFile(`${base}.md`, markdownTable(table));
+  writeReportFile(`${base}.csv`, csvTable(table));
   return [`${base}.md`, `${base}.csv`];
 }
 

@@ -7,7 +7,7 @@ import { mlp } from '../mlp';
 import { Network } from '../network';
 import { adam, momentum } from '../optim';
 import { runFigure } from '../report/curves';
-import { writeFigure, writeFileAtomic } from '../report/output';
+import { writeFigure, writeReportFile } from '../report/output';
 import { History, train } from '../train';
 import * as check from '../validate';
 import { Progress } from './progress';
@@ -152,7 +152,7 @@ export function historyCsv(h: History): string {
 
 export function writeExperiment(dir: string, e: Experiment): void {
   fs.mkdirSync(dir, { recursive: true });
-  writeFileAtomic(path.join(dir, 'history.json'),
+  writeReportFile(path.join(dir, 'history.json'),
     JSON.stringify({ ...e.history, settings: e.settings, wallSeconds: e.wallSeconds }, null, 2) + '\n');
-  writeFileAtomic(path.join(dir, 'history.csv'), historyCsv(e.history));
+  writeReportFile(path.join(dir, 'history.csv'), historyCsv(e.history));
 }

@@ -37,11 +37,20 @@ function quietly(f: () => void): void {
   }
 }
 
+export interface WriteOptions {
+  /** Create the file's directory (and its parents) first. */
+  createDir?: boolean;
+}
+
 /**
- * Writes parts, in order, as the new content of path, atomically. On failure the temporary file is
- * removed, path is untouched, and the Error names path (keeping the system error's `code`).
+ * Writes data (or parts of it, in order) as the new content of path, atomically. On failure the
+ * temporary file is removed, path is untouched, and the Error names path (keeping the system
+ * error's `code`).
  */
-export function writeFileAtomic(who: string, path: string, parts: readonly Uint8Array[]): void {
+export function writeFileAtomic(who: string, path: string, data: string | Uint8Array | readonly Uint8Array[],
+  options: WriteOptions = {}): void {
+  const parts = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
+  if (options.createDir) fs.mkdirSync(nodePath.dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   let fd: number | undefined;
   try {

@@ -3,7 +3,7 @@
 import type { UpdateRule } from '../native';
 
 export interface ParamSpec {
-  /** Public name, e.g. `W_h` (the seed's names). */
+  /** Public name, e.g. `W_h` (the course's names). */
   name: string;
   shape: number[];
   init: 'xavier' | 'zeros';
@@ -17,7 +17,7 @@ export interface ParamSpec {
 export interface Mode {
   /** Training: batch statistics for batch norm, dropout active. */
   training: boolean;
-  /** Evaluation with batch statistics instead of running averages (the seed's behaviour). */
+  /** Evaluation with batch statistics instead of running averages (the course's behaviour). */
   batchStatsInEval: boolean;
 }
 

@@ -31,7 +31,7 @@ const CASES = [
 ];
 
 describe('CNN', () => {
-  it('builds the seed network with named weights in the documented layouts', () => {
+  it('builds the course network with named weights in the documented layouts', () => {
     const m = gemmnet.cnn();
     assert.deepStrictEqual(m.shapes, {
       W_conv: [3, 3, 1, 32], b_conv: [32], W_fc1: [6272, 784], b_fc1: [784], W_fc2: [784, 10], b_fc2: [10],
@@ -152,7 +152,7 @@ describe('CNN', () => {
     const data = standardSplit();
     const small = { x: data.train.x.subarray(0, 784 * 320), y: data.train.y.subarray(0, 320) };
     const run = async (interfere) => {
-      // The seed's size: its steps are long enough that train() yields in the middle of them.
+      // The course's size: its steps are long enough that train() yields in the middle of them.
       const model = gemmnet.cnn({ keepProb: 0.8, seed: 5 });
       let calls = 0;
       const timer = interfere && setInterval(() => {
@@ -173,7 +173,7 @@ describe('CNN', () => {
     for (const k of Object.keys(quiet.weights)) assert.deepStrictEqual(busy.weights[k], quiet.weights[k], k);
   });
 
-  it('trains with the seed recipe (Adam 1e-4, batch 32, shuffled) to test accuracy >= 0.88 in 3 epochs', async () => {
+  it('trains with the course recipe (Adam 1e-4, batch 32, shuffled) to test accuracy >= 0.88 in 3 epochs', async () => {
     const data = standardSplit();
     const model = gemmnet.cnn({ seed: 521 });
     const history = await gemmnet.train(model, data.train, {

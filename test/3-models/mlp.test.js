@@ -59,7 +59,7 @@ function labelsFor(N, C, seed) {
 }
 
 describe('MLP', () => {
-  it('builds the seed network with named weights in the documented layouts', () => {
+  it('builds the course network with named weights in the documented layouts', () => {
     const m = gemmnet.mlp({ inputs: 784, hidden: 1000, classes: 10, seed: 3 });
     assert.deepStrictEqual(m.shapes, { W_h: [784, 1000], b_h: [1000], W_o: [1000, 10], b_o: [10] });
     const w = m.getWeights();

@@ -1,4 +1,4 @@
-// The seed's helper functions, vectorized and native. Matrices are row-major Float32Arrays with an
+// The course's helper functions, vectorized and native. Matrices are row-major Float32Arrays with an
 // explicit shape, the same `{ data, shape }` form the loaders return.
 import { native } from './native';
 import * as check from './validate';

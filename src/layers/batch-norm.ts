@@ -4,7 +4,7 @@ import { Layer, Mode, Workspace } from './layer';
 export type BatchNormMode = 'channel' | 'batch';
 
 /**
- * Batch normalization without learned scale or shift, as in the seed.
+ * Batch normalization without learned scale or shift, as in the course.
  * `channel`: each channel over batch, height and width (rows N*H*W, columns C).
  * `batch`: each activation over the batch only, like tf.nn.moments(h, axes=[0]) (rows N, columns H*W*C).
  * Training normalizes with batch statistics and updates running averages; evaluation uses the
@@ -79,42 +79,6 @@ export class BatchNorm extends Layer {
     if (!needDx) return null;
     const dx = this.dx.get(n * this.inSize);
     native.batchNormBackward(this.y.get(n * this.outSize), this.invStd, dy, dx, n * this.rowsPerSample, this.K, false);
-    return dx;
-  }
-}
-
-/** Inverted dropout: keeps each activation with probability keepProb and scales it by 1/keepProb. */
-export class Dropout extends Layer {
-  readonly inSize: number;
-  readonly outSize: number;
-  private readonly y = new Workspace();
-  private readonly mask = new Workspace();
-  private readonly dx = new Workspace();
-  private active = false;
-  /** Advances once per training forward pass, so every batch draws a fresh mask. */
-  counter = 0;
-
-  constructor(size: number, readonly keepProb: number, private readonly seed: number) {
-    super();
-    this.inSize = this.outSize = size;
-  }
-
-  forward(x: Float32Array, n: number, mode: Mode): Float32Array {
-    if (!mode.training) return x;
-    this.active = this.keepProb < 1;
-    if (!this.active) return x;
-    const len = n * this.outSize;
-    const y = this.y.get(len);
-    native.dropoutForward(x, y, this.mask.get(len), this.keepProb, this.seed >>> 0, 0, this.counter++);
-    return y;
-  }
-
-  backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
-    if (!needDx) return null;
-    if (!this.active) return dy;
-    const len = n * this.inSize;
-    const dx = this.dx.get(len);
-    native.dropoutBackward(dy, this.mask.get(len), dx, false);
     return dx;
   }
 }
