@@ -1,5 +1,7 @@
 // gemmnet: neural networks in Node.js on OpenBLAS sgemm and SIMD kernels.
 import { native } from './native';
+import type { BuildInfo } from './native';
+export type { BuildInfo };
 import * as check from './validate';
 
 export { relu, softmax, computeLayer, averageCE, gradCE } from './course';
@@ -20,19 +22,6 @@ export { loadModel as load, loadModel, saveModel, readCheckpoint, loadSafetensor
 export type { Checkpoint, SaveModelExtra } from './io';
 export * from './data';
 
-export interface BuildInfo {
-  /** Hash of the native sources the binary was built from. */
-  sourceHash: string;
-  /** OpenBLAS core type in use (picked at run time) and its build configuration. */
-  blasCore: string;
-  blasConfig: string;
-  /** SIMD level chosen at run time for gemmnet's own kernels: avx512, avx2 or scalar. */
-  simd: string;
-  /** BLAS threads. */
-  threads: number;
-  napiVersion: number;
-  sanitizers: boolean;
-}
 
 /** What the loaded binary is and what it chose on this CPU. */
 export function buildInfo(): BuildInfo {

@@ -1,5 +1,6 @@
 // Loads the native addon: a local build (build/Release) when there is one, else the committed prebuild
 // for this platform (prebuilds/<platform>-<arch>/). No install script is needed for either.
+import * as fs from 'fs';
 import * as path from 'path';
 
 /** An optimizer's update of one tensor, in the form the fused kernels take; state buffers are views
@@ -7,6 +8,22 @@ import * as path from 'path';
 export type UpdateRule =
   | { kind: 'momentum'; v: Float32Array; lr: number; gamma: number }
   | { kind: 'adam'; m: Float32Array; v: Float32Array; lr: number; beta1: number; beta2: number; eps: number; t: number };
+
+export interface BuildInfo {
+  /** Hash of the native sources the binary was built from. */
+  sourceHash: string;
+  /** OpenBLAS core type in use (picked at run time) and its build configuration. */
+  blasCore: string;
+  blasConfig: string;
+  /** SIMD level chosen at run time for gemmnet's own kernels (x64: avx512, avx2 or scalar). */
+  simd: string;
+  /** Threads of gemmnet's own pool (setThreads, GEMMNET_THREADS; one per core by default). */
+  threads: number;
+  /** Threads of OpenBLAS itself: 1, since it runs inside gemmnet's pool. */
+  blasThreads: number;
+  napiVersion: number;
+  sanitizers: boolean;
+}
 
 /** The raw native surface. Private: the public API validates arguments before calling these. */
 export interface NativeAddon {
@@ -38,8 +55,7 @@ export interface NativeAddon {
   axpy(a: number, x: Float32Array, y: Float32Array): void;
   gatherRows(src: Float32Array, idx: Int32Array, dst: Float32Array, rowLength: number): void;
   // Build information and threads.
-  buildInfo(): { sourceHash: string; blasCore: string; blasConfig: string; simd: string; threads: number;
-    napiVersion: number; sanitizers: boolean };
+  buildInfo(): BuildInfo;
   setThreads(n: number): void;
   // Convolution (NHWC x, HWIO W) as im2col + sgemm. dims = [N, H, W, C, KH, KW, F, strideH, strideW,
   // padTop, padLeft, OH, OW] with TF-style padding; col holds >= N*OH*OW*KH*KW*C floats and must not
@@ -84,21 +100,38 @@ function load(): NativeAddon {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     return require('node-gyp-build')(root) as NativeAddon;
   } catch (err) {
-    const e = err as Error;
-    const tried = [
-      path.join(root, 'build', 'Release', 'gemmnet.node'),
-      path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, '*.node'),
-    ];
-    throw new Error(
-      `gemmnet: could not load its native addon for ${process.platform}-${process.arch} ` +
-        `(Node ${process.version}, N-API ${process.versions.napi}).\n` +
-        `Tried:\n  ${tried.join('\n  ')}\n` +
-        `Cause: ${e.message}\n` +
-        'Prebuilt binaries ship for linux-x64 (glibc). Elsewhere, build from source: install a C++17 ' +
-        'compiler, cmake and OpenBLAS (Debian/Ubuntu: apt-get install g++ cmake libopenblas-dev), ' +
-        'then run `npm run build:native` in the package folder.',
-    );
+    throw new Error(loadFailure(err as Error));
   }
+}
+
+/** What was tried, what exists, and the command that builds the addon here. */
+function loadFailure(e: Error): string {
+  const platform = `${process.platform}-${process.arch}`;
+  let shipped: string[] = [];
+  try {
+    shipped = fs.readdirSync(path.join(root, 'prebuilds')).sort();
+  } catch {
+    // No prebuilds folder: nothing ships prebuilt.
+  }
+  const tried = [
+    path.join(root, 'build', 'Release', 'gemmnet.node'),
+    path.join(root, 'prebuilds', platform, '*.node'),
+  ];
+  const cause = e.message.split('\n')[0];
+  return `gemmnet: no native addon loads on ${platform} (Node ${process.version}, N-API ${process.versions.napi}` +
+    `${process.platform === 'linux' ? `, ${libc()}` : ''}).\n` +
+    `Tried:\n  ${tried.join('\n  ')}\n` +
+    `Cause: ${cause}\n` +
+    `Prebuilt binaries ship for: ${shipped.length ? shipped.join(', ') : 'none'} (Linux with glibc 2.28 or newer).\n` +
+    'To build from source, install a C++17 compiler, cmake and OpenBLAS (Debian/Ubuntu: ' +
+    'apt-get install g++ cmake libopenblas-dev; macOS: brew install cmake openblas), then run:\n' +
+    `  cd ${JSON.stringify(root)} && npm run build:source`;
+}
+
+function libc(): string {
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  const glibc = report?.header?.glibcVersionRuntime;
+  return glibc ? `glibc ${glibc}` : 'not glibc (musl?)';
 }
 
 export const native: NativeAddon = load();

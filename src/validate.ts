@@ -3,6 +3,7 @@
 
 /** A short description of a value for error messages ("null", "a Float32Array of length 3", ...). */
 export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing (the option is missing)';
   if (v === null) return 'null';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) {

@@ -8,15 +8,11 @@ import { renderReport, ReportFigure, ReportSection, ReportTable } from '../repor
 import { writeFigure, writeReportFile } from '../report/output';
 import type { Scene } from '../report/scene';
 import { cutShort, earlyStoppingTable, runStatus, Table } from '../report/tables';
-import { num, parseOptions } from './args';
+import { int, parseOptions, prepareOutDir, REPRODUCE_OPTIONS, UsageError } from './args';
 import { interruptionNotes, PlannedRun, RunOutcome, runAll } from './runs';
 import { Sweep, sweepResults, sweepRuns, writeTable } from './sweep-command';
 import { loadSplit, TrainArgs } from './train-command';
 
-const OPTIONS = {
-  data: { type: 'string' }, epochs: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string' },
-  threads: { type: 'string' }, limit: { type: 'string' },
-} as const;
 
 const HIDDEN: Sweep = { option: 'hidden', values: [100, 500, 2000] };
 const L2: Sweep = { option: 'l2', values: [0.01, 0.1, 0.5] };
@@ -65,14 +61,17 @@ function wall(outcomes: RunOutcome[]): [string, string] {
 export async function reproduceCommand(argv: string[], signal: AbortSignal): Promise<number> {
   const started = new Date();
   const t0 = performance.now();
-  const values = parseOptions(argv, OPTIONS);
-  if (!values.out) throw new RangeError('reproduce needs --out DIR for its figures, tables and index.html');
+  const values = parseOptions('reproduce', argv, REPRODUCE_OPTIONS);
+  if (!values.out) throw new UsageError('reproduce needs --out DIR for its figures, tables and index.html');
   const out = values.out;
-  const epochs = num('epochs', values.epochs);
-  const limit = num('limit', values.limit);
+  const epochs = int('epochs', values.epochs, 1, 1e6);
+  const limit = int('limit', values.limit, 1, 1e9);
+  const seed = int('seed', values.seed, 0, 2 ** 32 - 1) ?? 521;
+  const threads = int('threads', values.threads, 1, 256);
+  prepareOutDir(out);
   const data = loadSplit(values.data, undefined, limit);
   const common: Partial<TrainArgs> = {
-    data: values.data, seed: num('seed', values.seed) ?? 521, threads: num('threads', values.threads), limit,
+    data: values.data, seed, threads, limit,
   };
   const mlpBase: TrainArgs = { model: 'mlp', ...common, hidden: 1000, epochs: epochs ?? 200, batch: 100, lr: 0.01, momentum: 0.9 };
   const cnnBase: TrainArgs = { model: 'cnn', ...common, l2: 0, keepProb: 1, epochs: epochs ?? 50, batch: 32, lr: 1e-4 };

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { sweepFigure } from '../report/curves';
 import { writeFigure, writeReportFile } from '../report/output';
 import { csvTable, markdownTable, sweepTable, Table } from '../report/tables';
-import { numList, parseOptions, TRAIN_OPTIONS, trainArgs } from './args';
+import { numList, parseOptions, prepareOutDir, TRAIN_OPTIONS, trainArgs, UsageError } from './args';
 import { interruptionNotes, PlannedRun, RunOutcome, runAll } from './runs';
 import { describeRun, TrainArgs } from './train-command';
 
@@ -24,10 +24,10 @@ export interface Sweep {
 export function pickSweep(values: Record<string, string | undefined>): Sweep {
   const given = (Object.keys(SWEEPS) as SweepOption[]).filter((o) => values[o] !== undefined);
   const lists = given.filter((o) => values[o]!.includes(','));
-  if (lists.length > 1) throw new RangeError(`sweep one option at a time: got lists for ${lists.map((o) => '--' + o).join(' and ')}`);
+  if (lists.length > 1) throw new UsageError(`sweep one option at a time: got lists for ${lists.map((o) => '--' + o).join(' and ')}`);
   const option = lists[0] ?? (given.length === 1 ? given[0] : undefined);
   if (!option) {
-    throw new RangeError('sweep needs the values to try: --hidden 100,500,1000,2000 (mlp), ' +
+    throw new UsageError('sweep needs the values to try: --hidden 100,500,1000,2000 (mlp), ' +
       '--l2 0.01,0.1,0.5 or --keep-prob 0.9,0.75,0.5 (cnn)');
   }
   return { option, values: numList(option, values[option]!) };
@@ -63,13 +63,14 @@ export function writeTable(base: string, table: Table): string[] {
 }
 
 export async function sweepCommand(argv: string[], signal: AbortSignal): Promise<number> {
-  const values = parseOptions(argv, TRAIN_OPTIONS);
+  const values = parseOptions('sweep', argv, TRAIN_OPTIONS);
   const sweep = pickSweep(values);
   const s = SWEEPS[sweep.option];
-  if (values.model !== s.model) throw new RangeError(`--${sweep.option} sweeps need --model ${s.model}`);
-  if (!values.out) throw new RangeError('sweep needs --out DIR for its curves, table and runs');
+  if (values.model !== s.model) throw new UsageError(`--${sweep.option} sweeps need --model ${s.model}`);
+  if (!values.out) throw new UsageError('sweep needs --out DIR for its curves, table and runs');
   const base = trainArgs({ ...values, [sweep.option]: undefined });
   const out = values.out;
+  prepareOutDir(out);
   const outcomes = await runAll(sweepRuns(base, sweep), out, signal);
   const title = `${s.model.toUpperCase()} sweep over ${s.title}`;
   const r = sweepResults(title, sweep.option, outcomes);

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cnn } from '../cnn';
 import { DatasetSplit, ImageSet, loadDataset, splitDataset } from '../data';
+import { makeDirs } from '../io/mkdir';
 import { mlp } from '../mlp';
 import { Network } from '../network';
 import { adam, momentum } from '../optim';
@@ -151,7 +152,7 @@ export function historyCsv(h: History): string {
 }
 
 export function writeExperiment(dir: string, e: Experiment): void {
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirs(dir);
   writeReportFile(path.join(dir, 'history.json'),
     JSON.stringify({ ...e.history, settings: e.settings, wallSeconds: e.wallSeconds }, null, 2) + '\n');
   writeReportFile(path.join(dir, 'history.csv'), historyCsv(e.history));

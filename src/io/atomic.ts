@@ -3,6 +3,7 @@
 // temporary file beside it, flush it to disk, rename it over the path, then flush the directory.
 import * as fs from 'fs';
 import * as nodePath from 'path';
+import { makeDirs } from './mkdir';
 import { randomBytes } from 'crypto';
 
 /** Node refuses writes of more than 2 GiB per call. */
@@ -50,7 +51,7 @@ export interface WriteOptions {
 export function writeFileAtomic(who: string, path: string, data: string | Uint8Array | readonly Uint8Array[],
   options: WriteOptions = {}): void {
   const parts = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
-  if (options.createDir) fs.mkdirSync(nodePath.dirname(path), { recursive: true });
+  if (options.createDir) makeDirs(nodePath.dirname(path));
   const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   let fd: number | undefined;
   try {

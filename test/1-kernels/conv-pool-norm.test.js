@@ -6,9 +6,9 @@ const assert = require('assert');
 const path = require('path');
 const { spawnSync } = require('child_process');
 
-// GEMMNET_NATIVE picks another build (e.g. a sanitizer one), as src/native.ts does.
-const ADDON = path.resolve(process.env.GEMMNET_NATIVE || path.join(__dirname, '..', '..', 'build', 'Release', 'gemmnet.node'));
-const native = require(ADDON);
+// The addon the package itself loads (a local build, else the prebuild; GEMMNET_NATIVE overrides).
+const NATIVE = path.resolve(__dirname, '..', '..', 'lib', 'native');
+const { native } = require(NATIVE);
 
 // ---- Helpers (the first three are also sent, as source, to child processes) -------------------
 
@@ -211,7 +211,7 @@ describe('conv2d (im2col + sgemm)', () => {
     it(`gives bit-identical results with GEMMNET_SIMD=${level} (child process)`, function () {
       this.timeout(60000);
       const src = [mulberry32, randomF32, convGeom, simdProbe].map(String).join('\n') +
-        `\nprocess.stdout.write(JSON.stringify(simdProbe(require(${JSON.stringify(ADDON)}))));`;
+        `\nprocess.stdout.write(JSON.stringify(simdProbe(require(${JSON.stringify(NATIVE)}).native)));`;
       const child = spawnSync(process.execPath, ['-e', src], {
         env: { ...process.env, GEMMNET_SIMD: level }, encoding: 'utf8', maxBuffer: 1 << 26,
       });
