@@ -247,7 +247,7 @@ describe('gemmnet command line', function () {
 
     it('rejects a sweep that does not fit the model, with a message', async () => {
       const r = await gemmnetCli(['sweep', '--model', 'mlp', '--l2', '0.1,0.5', '--out', dir]);
-      assert.strictEqual(r.code, 1);
+      assert.strictEqual(r.code, 2, 'a usage mistake');
       assert.match(r.stderr, /--l2 sweeps need --model cnn/);
     });
   });
