@@ -147,7 +147,7 @@ function monitorValue(r: EpochRecord, monitor: Monitor): number {
 
 /** Trains model on data; resolves with the per-epoch history. */
 export async function train(model: Network, data: Dataset, options: TrainOptions): Promise<History> {
-  if (!(model instanceof Network)) throw new TypeError('train: model must be a model made by sequential(), mlp() or cnn()');
+  if (!(model instanceof Network)) throw new TypeError('train: model must be a model made by mlp() or cnn(), or a sequential() stack');
   const o = check.object('train options', options);
   check.knownKeys('train options', o, TRAIN_KEYS);
   const epochs = check.integer('epochs', o.epochs, 1, 1e6);

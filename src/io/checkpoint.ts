@@ -66,7 +66,7 @@ function json(who: string, what: string, v: unknown): string {
  */
 export function saveModel(model: Network, path: string, extra: SaveModelExtra = {}): void {
   const who = 'saveModel';
-  if (!(model instanceof Network)) throw new TypeError(`${who}: model must be a model made by sequential(), mlp() or cnn(), got ${describe(model)}`);
+  if (!(model instanceof Network)) throw new TypeError(`${who}: model must be a model made by mlp() or cnn(), or a sequential() stack, got ${describe(model)}`);
   checkPath(who, path);
   if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
     throw new TypeError(`${who}: extra must be an object { optimizer, tensors, meta }, got ${describe(extra)}`);
