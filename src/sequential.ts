@@ -273,6 +273,7 @@ export class Sequential extends Network {
   }
 
   protected describeOutput(): string {
+    if (this.kind !== 'sequential') return `this ${this.kind} has ${this.classes} classes; build it with its classes option set`;
     const last = this.#infos[this.#infos.length - 1];
     return `the last layer, ${last.name} (${last.type}), gives ${this.classes} scores; give it units: <number of classes>`;
   }
