@@ -1,11 +1,10 @@
-// The course's CNN: conv 3x3 (SAME) + bias -> ReLU -> batch norm -> 2x2 max pool -> flatten ->
+// The course's CNN as a preset stack: conv 3x3 (SAME) + bias -> ReLU -> batch norm -> 2x2 max pool -> flatten ->
 // FC -> dropout -> ReLU -> FC -> softmax cross-entropy, with optional L2 on the three weight tensors.
-import { Conv2d } from './layers/conv2d';
-import { MaxPool2d } from './layers/max-pool2d';
-import { Dense } from './layers/dense';
-import { BatchNorm, BatchNormMode } from './layers/batch-norm';
-import { Dropout } from './layers/dropout';
-import { Network } from './network';
+import { convOutput } from './layers/conv2d';
+import { BatchNormMode } from './layers/batch-norm';
+import { layers } from './layers/specs';
+import { adam } from './optim';
+import { Sequential } from './sequential';
 import * as check from './validate';
 
 export interface BatchNormOptions {
@@ -76,30 +75,49 @@ function normalize(options: CnnOptions): NormalizedCnnOptions {
   };
 }
 
-export class CNN extends Network {
-  readonly kind = 'cnn' as const;
-  readonly options: Readonly<NormalizedCnnOptions>;
+export class CNN extends Sequential {
+  declare readonly options: Readonly<NormalizedCnnOptions>;
 
   constructor(options: CnnOptions = {}) {
     const o = normalize(options);
-    const conv = new Conv2d(
-      { H: o.height, W: o.width, C: o.channels, KH: o.kernel, KW: o.kernel, F: o.filters, stride: 1, padding: 'same' },
-      true, ['W_conv', 'b_conv'],
-    );
-    if (conv.OH < 2 || conv.OW < 2) throw new RangeError('cnn: the input is too small for 2x2 max pooling');
-    const bn = new BatchNorm(conv.OH, conv.OW, o.filters, o.batchNorm.mode, o.batchNorm.eps, o.batchNorm.momentum);
-    const pool = new MaxPool2d(conv.OH, conv.OW, o.filters, 2, 2);
-    if (pool.outSize * o.fc > 2 ** 30) throw new RangeError(`cnn: W_fc1 would need ${pool.outSize * o.fc} weights; use a smaller fc`);
-    const layers = [
-      conv, bn, pool,
-      // ReLU commutes with dropout's non-negative scaling, so FC1's ReLU is fused into the layer.
-      new Dense(pool.outSize, o.fc, true, ['W_fc1', 'b_fc1']),
-      new Dropout(o.fc, o.keepProb, o.seed ^ 0x5eed),
-      new Dense(o.fc, o.classes, false, ['W_fc2', 'b_fc2']),
-    ];
-    super(o.height * o.width * o.channels, o.classes, layers, o.l2, o.seed, o.batchNorm.evaluation === 'batch');
-    this.options = Object.freeze(o);
+    const { OH, OW } = convOutput({
+      H: o.height, W: o.width, C: o.channels, KH: o.kernel, KW: o.kernel, F: o.filters, stride: 1, padding: 'same',
+    });
+    if (OH < 2 || OW < 2) throw new RangeError('cnn: the input is too small for 2x2 max pooling');
+    const pooled = Math.floor(OH / 2) * Math.floor(OW / 2) * o.filters;
+    if (pooled * o.fc > 2 ** 30) throw new RangeError(`cnn: W_fc1 would need ${pooled * o.fc} weights; use a smaller fc`);
+    const bn = o.batchNorm;
+    super({
+      input: [o.height, o.width, o.channels],
+      layers: [
+        layers.conv2d({ filters: o.filters, kernel: o.kernel, stride: 1, padding: 'same' }),
+        layers.relu(),
+        layers.batchNorm({ mode: bn.mode === 'batch' ? 'activation' : 'channel', eps: bn.eps, momentum: bn.momentum }),
+        layers.maxPool2d({ size: 2 }),
+        layers.flatten(),
+        layers.dense({ units: o.fc }),
+        layers.dropout({ keepProb: o.keepProb }),
+        layers.relu(),
+        layers.dense({ units: o.classes }),
+      ],
+      l2: o.l2,
+      seed: o.seed,
+    }, {
+      kind: 'cnn',
+      options: deepFreeze(o),
+      // The course's: minibatches of 32, Adam at 1e-4; 200 rows per evaluation pass (a row's
+      // activations are 30 times an MLP's, and a pass should not hold the event loop for long).
+      defaults: { batchSize: 32, evalBatchSize: 200, optimizer: () => adam() },
+      names: [['W_conv', 'b_conv'], , , , , ['W_fc1', 'b_fc1'], , , ['W_fc2', 'b_fc2']],
+      stateByIndex: true,
+      batchStatsInEval: bn.evaluation === 'batch',
+    });
   }
+}
+
+function deepFreeze(o: NormalizedCnnOptions): Readonly<NormalizedCnnOptions> {
+  Object.freeze(o.batchNorm);
+  return Object.freeze(o);
 }
 
 /** Builds the course's CNN (see CnnOptions for the defaults). */

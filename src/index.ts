@@ -6,12 +6,18 @@ import * as check from './validate';
 
 export { relu, softmax, computeLayer, averageCE, gradCE } from './course';
 export type { Matrix } from './course';
+export { sequential, Sequential } from './sequential';
+export type { SequentialOptions, NormalizedStack, LayerInfo } from './sequential';
+export { layers } from './layers/specs';
+export type {
+  LayerSpec, LayerType, NormalizedLayer, DenseSpec, Conv2dSpec, Pool2dSpec, BatchNormSpec, DropoutSpec, LeakyReluSpec, PlainSpec,
+} from './layers/specs';
 export { mlp, MLP } from './mlp';
 export type { MlpOptions } from './mlp';
 export { cnn, CNN } from './cnn';
 export type { CnnOptions, BatchNormOptions } from './cnn';
 export { Network } from './network';
-export type { Weights, Metrics, BatchResult } from './network';
+export type { Weights, Metrics, BatchResult, ModelDefaults } from './network';
 export { momentum, adam } from './optim';
 export type { Optimizer, MomentumOptions, AdamOptions } from './optim';
 export { train } from './train';

@@ -1,5 +1,6 @@
 // A feed-forward network over one flat parameter buffer, with a fused softmax + cross-entropy head.
-// The MLP and the CNN are both Networks; train() drives either through the same methods.
+// Every model is a Network (sequential() stacks, and the mlp() and cnn() presets built on them);
+// train() drives any of them through the same methods.
 import { native } from './native';
 import { Layer, Mode, ParamSpec, Workspace } from './layers/layer';
 import { MT19937 } from './random';
@@ -14,6 +15,16 @@ export interface BatchResult {
   loss: number;
   /** Samples whose most probable class is the label. */
   correct: number;
+}
+
+/** What a model chooses when train() or the CLI is not told otherwise. */
+export interface ModelDefaults {
+  /** Minibatch size. */
+  batchSize: number;
+  /** Rows per evaluation pass: short enough that one pass does not hold the event loop for long. */
+  evalBatchSize: number;
+  /** A fresh optimizer for a training run. */
+  optimizer(): Optimizer;
 }
 
 export interface Metrics {
@@ -42,7 +53,9 @@ export abstract class Network {
   private readonly fusedNames = new Set<string>();
   protected readonly evalMode: Mode;
 
-  abstract readonly kind: 'mlp' | 'cnn';
+  /** What built the model ('mlp', 'cnn', 'sequential'): the key of the save/load registry. */
+  abstract readonly kind: string;
+  abstract readonly defaults: ModelDefaults;
   /** The options the model was built with (normalized), enough to rebuild it. */
   abstract readonly options: Readonly<Record<string, unknown>>;
 
@@ -87,7 +100,7 @@ export abstract class Network {
     const rng = new MT19937(seed);
     for (const { param, spec } of this.views.values()) {
       if (spec.init === 'xavier') param.set(rng.normal(param.length, Math.sqrt(2 / (spec.fanIn + spec.fanOut))));
-      else param.fill(0);
+      else param.fill(spec.init === 'ones' ? 1 : 0);
     }
   }
 
@@ -125,7 +138,7 @@ export abstract class Network {
   getState(): Record<string, Float32Array> {
     const out: Record<string, Float32Array> = {};
     this.layers.forEach((layer, i) => {
-      for (const [k, v] of Object.entries(layer.state())) out[`layer${i}.${k}`] = v;
+      for (const [k, v] of Object.entries(layer.state())) out[`${layer.stateKey ?? `layer${i}`}.${k}`] = v;
     });
     return out;
   }
@@ -280,7 +293,7 @@ export abstract class Network {
   /** Mean cross-entropy and gradients of every named weight on a batch, in training mode. */
   lossAndGradients(x: Float32Array, labels: ArrayLike<number>): { loss: number; grads: Weights } {
     const n = check.rows('x', x, this.inputSize);
-    const y = check.labels('labels', labels, n, this.classes);
+    const y = this.checkLabels('labels', labels, n);
     const { loss } = this.trainBatch(x, y, n);
     const grads = Object.fromEntries([...this.views].map(([k, v]) => [k, v.grad.slice()]));
     return { loss, grads };
@@ -302,7 +315,7 @@ export abstract class Network {
   /** Mean cross-entropy (without the L2 term) and accuracy in evaluation mode. */
   evaluate(x: Float32Array, labels: ArrayLike<number>, batchSize = this.evalBatchSize): Metrics {
     const n = check.rows('x', x, this.inputSize);
-    const y = check.labels('labels', labels, n, this.classes);
+    const y = this.checkLabels('labels', labels, n);
     check.integer('batchSize', batchSize, 1);
     let lossSum = 0;
     let correct = 0;
@@ -321,10 +334,25 @@ export abstract class Network {
     return xb;
   }
 
-  /** Rows per evaluation pass by default: 1000 for an MLP, 200 for a CNN (its activations per row
-   * are 30 times larger, and a pass should not hold the event loop for long). */
+  /** Rows per evaluation pass by default (the model's defaults.evalBatchSize). */
   get evalBatchSize(): number {
-    return this.kind === 'cnn' ? 200 : 1000;
+    return this.defaults.evalBatchSize;
+  }
+
+  /** Class labels for n samples, checked against the model's classes; an out-of-range label's
+   * message says what the last layer gives and how to fix it. */
+  checkLabels(name: string, labels: unknown, n: number): Int32Array {
+    try {
+      return check.labels(name, labels, n, this.classes);
+    } catch (e) {
+      if (e instanceof RangeError && /outside the class range/.test(e.message)) throw new RangeError(`${e.message}: ${this.describeOutput()}`);
+      throw e;
+    }
+  }
+
+  /** The model's output, for messages about labels it cannot predict. */
+  protected describeOutput(): string {
+    return `this ${this.kind} has ${this.classes} classes`;
   }
 
   /** Number of trainable values. */

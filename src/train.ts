@@ -2,7 +2,7 @@
 // Kernels run synchronously per batch; the loop yields to the event loop between batches.
 import { native } from './native';
 import { Metrics, Network } from './network';
-import { adam, isOptimizer, momentum, Optimizer } from './optim';
+import { isOptimizer, Optimizer } from './optim';
 import { MT19937 } from './random';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint } from './train-state';
 import * as check from './validate';
@@ -48,9 +48,10 @@ export interface BatchInfo {
 
 export interface TrainOptions {
   epochs: number;
-  /** Minibatch size (default 100 for an MLP, 32 for a CNN, the course's). */
+  /** Minibatch size (default: the model's defaults.batchSize; the course's 100 for mlp(), 32 for cnn()). */
   batchSize?: number;
-  /** Default: momentum({ lr: 0.01, gamma: 0.9 }) for an MLP, adam({ lr: 1e-4 }) for a CNN. */
+  /** Default: the model's defaults.optimizer(): momentum({ lr: 0.01, gamma: 0.9 }) for mlp(),
+   * adam({ lr: 1e-4 }) for cnn(), adam({ lr: 1e-3 }) for a sequential() stack. */
   optimizer?: Optimizer;
   validation?: Dataset;
   test?: Dataset;
@@ -67,8 +68,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Evaluate the whole training set at the end of each epoch instead of averaging batch metrics. */
   evaluateTrain?: boolean;
-  /** Rows per evaluation pass (default 1000 for an MLP, 200 for a CNN: short enough that the event
-   * loop is never held for long). */
+  /** Rows per evaluation pass (default: the model's defaults.evalBatchSize; 1000 for mlp(), 200 for
+   * cnn(): short enough that the event loop is never held for long). */
   evalBatchSize?: number;
   /** Threads for the native kernels (default: as configured, normally the number of cores). */
   threads?: number;
@@ -105,7 +106,7 @@ interface CheckedSet {
 function checkSet(name: string, v: unknown, model: Network): CheckedSet {
   const d = check.object(name, v);
   const n = check.rows(`${name}.x`, d.x, model.inputSize);
-  const y = check.labels(`${name}.y`, d.y, n, model.classes);
+  const y = model.checkLabels(`${name}.y`, d.y, n);
   const x = d.x as Float32Array;
   for (let i = 0; i < x.length; i++) {
     // One pass before training: a NaN would otherwise surface epochs later as a diverged loss.
@@ -146,16 +147,16 @@ function monitorValue(r: EpochRecord, monitor: Monitor): number {
 
 /** Trains model on data; resolves with the per-epoch history. */
 export async function train(model: Network, data: Dataset, options: TrainOptions): Promise<History> {
-  if (!(model instanceof Network)) throw new TypeError('train: model must be a model made by mlp() or cnn()');
+  if (!(model instanceof Network)) throw new TypeError('train: model must be a model made by mlp() or cnn(), or a sequential() stack');
   const o = check.object('train options', options);
   check.knownKeys('train options', o, TRAIN_KEYS);
   const epochs = check.integer('epochs', o.epochs, 1, 1e6);
-  const batchSize = check.integer('batchSize', o.batchSize ?? (model.kind === 'cnn' ? 32 : 100), 1, 1 << 20);
+  const batchSize = check.integer('batchSize', o.batchSize ?? model.defaults.batchSize, 1, 1 << 20);
   const evalBatch = check.integer('evalBatchSize', o.evalBatchSize ?? model.evalBatchSize, 1, 1 << 20);
   if (o.optimizer !== undefined && !isOptimizer(o.optimizer)) {
     throw new TypeError('optimizer must be made by momentum() or adam()');
   }
-  const optimizer = (o.optimizer as Optimizer | undefined) ?? (model.kind === 'cnn' ? adam() : momentum());
+  const optimizer = (o.optimizer as Optimizer | undefined) ?? model.defaults.optimizer();
   // What the optimizer updates after each step: everything, or what the fused layers leave to it.
   const updateRanges: [number, number][] = typeof optimizer.rule === 'function' ? model.unfusedRanges : [[0, model.params.length]];
   const trainSet = checkSet('data', data, model);

@@ -24,6 +24,38 @@ Napi::Value ReluBackward(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+Activation activationArg(const Napi::CallbackInfo& info, size_t i) {
+  const int f = dimArg(info, i, "activation");
+  if (f > 2) throwRange(info.Env(), "activation must be 0 (leaky ReLU), 1 (tanh) or 2 (sigmoid)");
+  return (Activation)f;
+}
+
+// activationForward(f, x, y, alpha): f 0 leaky ReLU, 1 tanh, 2 sigmoid; y may be x.
+Napi::Value ActivationForward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 4, "activationForward");
+  Activation f = activationArg(info, 0);
+  F32 x = f32Arg(info, 1, "x"), y = f32Arg(info, 2, "y");
+  float alpha = (float)numArg(info, 3, "alpha");
+  requireSize(info.Env(), y.length, 1, x.length, "y");
+  activation_forward(f, x.data, y.data, x.length, alpha);
+  return info.Env().Undefined();
+}
+
+// activationBackward(f, x, y, dy, dx, alpha[, accumulate = true]): dx (+)= dy * f'.
+Napi::Value ActivationBackward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 6, "activationBackward");
+  auto env = info.Env();
+  Activation f = activationArg(info, 0);
+  F32 x = f32Arg(info, 1, "x"), y = f32Arg(info, 2, "y"), dy = f32Arg(info, 3, "dy"), dx = f32Arg(info, 4, "dx");
+  float alpha = (float)numArg(info, 5, "alpha");
+  requireSize(env, y.length, 1, x.length, "y");
+  requireSize(env, dy.length, 1, x.length, "dy");
+  requireSize(env, dx.length, 1, x.length, "dx");
+  if (dx.data == x.data || dx.data == y.data) throwRange(env, "activationBackward: dx must not be x or y");
+  activation_backward(f, x.data, y.data, dy.data, dx.data, x.length, alpha, accumulateArg(info, 6));
+  return env.Undefined();
+}
+
 // softmaxForward(z, p, N, C)
 Napi::Value SoftmaxForward(const Napi::CallbackInfo& info) {
   requireArgs(info, 4, "softmaxForward");
@@ -80,6 +112,8 @@ Napi::Value SoftmaxCEBackward(const Napi::CallbackInfo& info) {
 void InitActivations(Napi::Env env, Napi::Object exports) {
   exports["reluForward"] = Napi::Function::New(env, Guarded<ReluForward>, "reluForward");
   exports["reluBackward"] = Napi::Function::New(env, Guarded<ReluBackward>, "reluBackward");
+  exports["activationForward"] = Napi::Function::New(env, Guarded<ActivationForward>, "activationForward");
+  exports["activationBackward"] = Napi::Function::New(env, Guarded<ActivationBackward>, "activationBackward");
   exports["softmaxForward"] = Napi::Function::New(env, Guarded<SoftmaxForward>, "softmaxForward");
   exports["softmaxCEForward"] = Napi::Function::New(env, Guarded<SoftmaxCEForward<false>>, "softmaxCEForward");
   exports["softmaxCEForwardReference"] = Napi::Function::New(env, Guarded<SoftmaxCEForward<true>>);

@@ -72,6 +72,34 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// avgPoolForward(x, y, dims)
+template <bool Naive>
+Napi::Value AvgPoolForward(const Napi::CallbackInfo& info) {
+  const char* fn = Naive ? "avgPoolForwardReference" : "avgPoolForward";
+  requireArgs(info, 3, fn);
+  auto env = info.Env();
+  F32 x = f32Arg(info, 0, "x"), y = f32Arg(info, 1, "y");
+  I32 dims = i32Arg(info, 2, "dims");
+  PoolShape s = poolDims(env, dims, fn);
+  requireSize(env, x.length, (size_t)s.N * s.H * s.W, s.C, "x");
+  requireSize(env, y.length, (size_t)s.N * s.OH * s.OW, s.C, "y");
+  (Naive ? avg_pool_forward_naive : avg_pool_forward)(x.data, y.data, s);
+  return env.Undefined();
+}
+
+// avgPoolBackward(dy, dx, dims[, accumulate = true]): dx (+)= each window's share of dy.
+Napi::Value AvgPoolBackward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 3, "avgPoolBackward");
+  auto env = info.Env();
+  F32 dy = f32Arg(info, 0, "dy"), dx = f32Arg(info, 1, "dx");
+  I32 dims = i32Arg(info, 2, "dims");
+  PoolShape s = poolDims(env, dims, "avgPoolBackward");
+  requireSize(env, dy.length, (size_t)s.N * s.OH * s.OW, s.C, "dy");
+  requireSize(env, dx.length, (size_t)s.N * s.H * s.W, s.C, "dx");
+  avg_pool_backward(dy.data, dx.data, s, accumulateArg(info, 3));
+  return env.Undefined();
+}
+
 // ---- Batch normalization ----------------------------------------------------------------------
 
 void requireRows(Napi::Env env, int R) {
@@ -143,6 +171,41 @@ Napi::Value BatchNormInference(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// scaleShiftForward(xhat, gamma, beta, y, R, K)
+Napi::Value ScaleShiftForward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 6, "scaleShiftForward");
+  auto env = info.Env();
+  F32 xhat = f32Arg(info, 0, "xhat"), gamma = f32Arg(info, 1, "gamma"), beta = f32Arg(info, 2, "beta"),
+      y = f32Arg(info, 3, "y");
+  int R = dimArg(info, 4, "R"), K = dimArg(info, 5, "K");
+  requireRows(env, R);
+  requireSize(env, xhat.length, R, K, "xhat");
+  requireSize(env, y.length, R, K, "y");
+  requireSize(env, gamma.length, 1, K, "gamma");
+  requireSize(env, beta.length, 1, K, "beta");
+  if (y.data == xhat.data) throwRange(env, "scaleShiftForward: y must not be xhat");
+  scale_shift_forward(xhat.data, gamma.data, beta.data, y.data, R, K);
+  return env.Undefined();
+}
+
+// scaleShiftBackward(xhat, gamma, dy, dgamma, dbeta, dxhat, R, K): accumulates dgamma, dbeta; writes dxhat.
+Napi::Value ScaleShiftBackward(const Napi::CallbackInfo& info) {
+  requireArgs(info, 8, "scaleShiftBackward");
+  auto env = info.Env();
+  F32 xhat = f32Arg(info, 0, "xhat"), gamma = f32Arg(info, 1, "gamma"), dy = f32Arg(info, 2, "dy"),
+      dgamma = f32Arg(info, 3, "dgamma"), dbeta = f32Arg(info, 4, "dbeta"), dxhat = f32Arg(info, 5, "dxhat");
+  int R = dimArg(info, 6, "R"), K = dimArg(info, 7, "K");
+  requireRows(env, R);
+  requireSize(env, xhat.length, R, K, "xhat");
+  requireSize(env, dy.length, R, K, "dy");
+  requireSize(env, dxhat.length, R, K, "dxhat");
+  requireSize(env, gamma.length, 1, K, "gamma");
+  requireSize(env, dgamma.length, 1, K, "dgamma");
+  requireSize(env, dbeta.length, 1, K, "dbeta");
+  scale_shift_backward(xhat.data, gamma.data, dy.data, dgamma.data, dbeta.data, dxhat.data, R, K);
+  return env.Undefined();
+}
+
 // ---- Dropout ----------------------------------------------------------------------------------
 
 // One 32-bit half of the seed: an integer in [-2^31, 2^32), taken modulo 2^32 (so both x >>> 0
@@ -188,6 +251,11 @@ void InitNorm(Napi::Env env, Napi::Object exports) {
   exports["maxPoolForward"] = Napi::Function::New(env, Guarded<MaxPoolForward<false>>, "maxPoolForward");
   exports["maxPoolForwardReference"] = Napi::Function::New(env, Guarded<MaxPoolForward<true>>);
   exports["maxPoolBackward"] = Napi::Function::New(env, Guarded<MaxPoolBackward>, "maxPoolBackward");
+  exports["avgPoolForward"] = Napi::Function::New(env, Guarded<AvgPoolForward<false>>, "avgPoolForward");
+  exports["avgPoolForwardReference"] = Napi::Function::New(env, Guarded<AvgPoolForward<true>>);
+  exports["avgPoolBackward"] = Napi::Function::New(env, Guarded<AvgPoolBackward>, "avgPoolBackward");
+  exports["scaleShiftForward"] = Napi::Function::New(env, Guarded<ScaleShiftForward>, "scaleShiftForward");
+  exports["scaleShiftBackward"] = Napi::Function::New(env, Guarded<ScaleShiftBackward>, "scaleShiftBackward");
   exports["batchNormForward"] = Napi::Function::New(env, Guarded<BatchNormForward<false>>, "batchNormForward");
   exports["batchNormBackward"] = Napi::Function::New(env, Guarded<BatchNormBackward<false>>, "batchNormBackward");
   exports["batchNormInference"] = Napi::Function::New(env, Guarded<BatchNormInference<false>>, "batchNormInference");

@@ -29,6 +29,43 @@ void relu_backward(const float* y, const float* dy, float* dx, size_t total, boo
   });
 }
 
+void activation_forward(Activation f, const float* x, float* y, size_t total, float alpha) {
+  parallel_ranges(total, 16384, [&](size_t begin, size_t end) {
+    switch (f) {
+      case Activation::LeakyRelu:
+        for (size_t i = begin; i < end; i++) y[i] = x[i] > 0.f ? x[i] : alpha * x[i];
+        break;
+      case Activation::Tanh:
+        for (size_t i = begin; i < end; i++) y[i] = std::tanh(x[i]);
+        break;
+      case Activation::Sigmoid:
+        // exp of a non-positive argument only: no overflow for large |x|.
+        for (size_t i = begin; i < end; i++) {
+          const float v = x[i];
+          const float e = std::exp(-std::fabs(v));
+          y[i] = v >= 0.f ? 1.f / (1.f + e) : e / (1.f + e);
+        }
+        break;
+    }
+  });
+}
+
+void activation_backward(Activation f, const float* x, const float* y, const float* dy, float* dx, size_t total,
+                         float alpha, bool accumulate) {
+  parallel_ranges(total, 16384, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; i++) {
+      float d;
+      switch (f) {
+        case Activation::LeakyRelu: d = x[i] > 0.f ? 1.f : alpha; break;
+        case Activation::Tanh: d = 1.f - y[i] * y[i]; break;
+        default: d = y[i] * (1.f - y[i]); break;
+      }
+      const float g = dy[i] * d;
+      dx[i] = accumulate ? dx[i] + g : g;
+    }
+  });
+}
+
 void softmax_forward(const float* z, float* p, int N, int C) {
   for (int n = 0; n < N; n++) {
     const float* zr = z + (size_t)n * C;

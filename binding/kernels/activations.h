@@ -11,6 +11,15 @@ void relu_forward(const float* x, float* y, size_t n);
 // overwrites dx = dy * (y > 0) when accumulate is false.
 void relu_backward(const float* y, const float* dy, float* dx, size_t n, bool accumulate = true);
 
+// Point-wise activations other than ReLU. x (n) -> y (n); y may alias x.
+//   leaky ReLU: y = x > 0 ? x : alpha * x;  tanh;  sigmoid: y = 1 / (1 + exp(-x)), without overflow.
+enum class Activation : int { LeakyRelu = 0, Tanh = 1, Sigmoid = 2 };
+void activation_forward(Activation f, const float* x, float* y, size_t n, float alpha);
+// x (n) the forward input, y (n) its output, dy (n). Accumulates dx += dy * f'(x) (f' from y for
+// tanh and sigmoid), or overwrites dx when accumulate is false. dx must not alias x or y.
+void activation_backward(Activation f, const float* x, const float* y, const float* dy, float* dx, size_t n,
+                         float alpha, bool accumulate = true);
+
 // Row-wise max-shifted softmax: z (N,C) -> p (N,C). p may alias z.
 void softmax_forward(const float* z, float* p, int N, int C);
 

@@ -53,6 +53,35 @@ void batchnorm_forward(const float* x, float* y, float* mean, float* invStd, int
   });
 }
 
+void scale_shift_forward(const float* xhat, const float* gamma, const float* beta, float* y, int R, int K) {
+  parallel_ranges((size_t)R, 16384 / (size_t)K + 1, [&](size_t r0, size_t r1) {
+    for (size_t r = r0; r < r1; r++) {
+      const float* __restrict xr = xhat + r * K;
+      float* __restrict yr = y + r * K;
+      for (int k = 0; k < K; k++) yr[k] = xr[k] * gamma[k] + beta[k];
+    }
+  });
+}
+
+void scale_shift_backward(const float* xhat, const float* gamma, const float* dy, float* dgamma, float* dbeta,
+                          float* dxhat, int R, int K) {
+  std::vector<double> sg(K, 0.0), sb(K, 0.0);
+  for (size_t r = 0; r < (size_t)R; r++) {
+    const float* xr = xhat + r * K;
+    const float* gr = dy + r * K;
+    float* dr = dxhat + r * K;
+    for (int k = 0; k < K; k++) {
+      sg[k] += (double)gr[k] * xr[k];
+      sb[k] += gr[k];
+      dr[k] = gr[k] * gamma[k];
+    }
+  }
+  for (int k = 0; k < K; k++) {
+    dgamma[k] += (float)sg[k];
+    dbeta[k] += (float)sb[k];
+  }
+}
+
 void batchnorm_backward(const float* y, const float* invStd, const float* dy, float* dx, int R, int K,
                         bool accumulate) {
   std::vector<float> mdy((size_t)K), mdyy((size_t)K);

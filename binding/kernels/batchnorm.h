@@ -17,6 +17,14 @@ void batchnorm_backward(const float* y, const float* invStd, const float* dy, fl
 void batchnorm_inference(const float* x, float* y, const float* mean, const float* variance, int R, int K,
                          float eps);
 
+// The learned scale and shift of an affine batch norm, per column of (R,K):
+// xhat (R,K) -> y (R,K) = xhat * gamma + beta (gamma, beta (K)). y must not alias xhat.
+void scale_shift_forward(const float* xhat, const float* gamma, const float* beta, float* y, int R, int K);
+// Accumulates dgamma (K) += sum_r dy * xhat and dbeta (K) += sum_r dy (sums in double); writes
+// dxhat (R,K) = dy * gamma.
+void scale_shift_backward(const float* xhat, const float* gamma, const float* dy, float* dgamma, float* dbeta,
+                          float* dxhat, int R, int K);
+
 // Naive references: one column at a time, in double.
 void batchnorm_forward_naive(const float* x, float* y, float* mean, float* invStd, int R, int K, float eps);
 void batchnorm_backward_naive(const float* y, const float* invStd, const float* dy, float* dx, int R, int K);

@@ -76,6 +76,61 @@ void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t
   for (size_t i = 0; i < n; i++) dx[argmax[i]] += dy[i];
 }
 
+void avg_pool_forward(const float* x, float* y, const PoolShape& shape) {
+  const PoolShape s = shape;
+  const size_t perSample = (size_t)s.OH * s.OW * s.C;
+  const float scale = 1.f / (float)(s.PH * s.PW);
+  parallel_ranges((size_t)s.N, perSample >= 16384 ? 1 : 16384 / perSample + 1, [&](size_t n0, size_t n1) {
+    const int C = s.C;
+    for (size_t n = n0; n < n1; n++)
+      for (int oh = 0; oh < s.OH; oh++)
+        for (int ow = 0; ow < s.OW; ow++) {
+          float* __restrict ym = y + ((n * s.OH + oh) * s.OW + ow) * C;
+          for (int c = 0; c < C; c++) ym[c] = 0.f;
+          for (int ph = 0; ph < s.PH; ph++)
+            for (int pw = 0; pw < s.PW; pw++) {
+              const float* __restrict xv = x + ((n * s.H + (size_t)oh * s.SH + ph) * s.W + (size_t)ow * s.SW + pw) * C;
+              for (int c = 0; c < C; c++) ym[c] += xv[c];
+            }
+          for (int c = 0; c < C; c++) ym[c] *= scale;
+        }
+  });
+}
+
+void avg_pool_backward(const float* dy, float* dx, const PoolShape& shape, bool accumulate) {
+  const PoolShape s = shape;
+  const size_t inSample = (size_t)s.H * s.W * s.C;
+  const float scale = 1.f / (float)(s.PH * s.PW);
+  // Windows may overlap within a sample (stride < size), never across samples.
+  parallel_ranges((size_t)s.N, inSample >= 16384 ? 1 : 16384 / inSample + 1, [&](size_t n0, size_t n1) {
+    const int C = s.C;
+    if (!accumulate) std::memset(dx + n0 * inSample, 0, (n1 - n0) * inSample * sizeof(float));
+    for (size_t n = n0; n < n1; n++)
+      for (int oh = 0; oh < s.OH; oh++)
+        for (int ow = 0; ow < s.OW; ow++) {
+          const float* __restrict g = dy + ((n * s.OH + oh) * s.OW + ow) * C;
+          for (int ph = 0; ph < s.PH; ph++)
+            for (int pw = 0; pw < s.PW; pw++) {
+              float* __restrict dv = dx + ((n * s.H + (size_t)oh * s.SH + ph) * s.W + (size_t)ow * s.SW + pw) * C;
+              for (int c = 0; c < C; c++) dv[c] += g[c] * scale;
+            }
+        }
+  });
+}
+
+void avg_pool_forward_naive(const float* x, float* y, const PoolShape& s) {
+  for (int n = 0; n < s.N; n++)
+    for (int c = 0; c < s.C; c++)
+      for (int oh = 0; oh < s.OH; oh++)
+        for (int ow = 0; ow < s.OW; ow++) {
+          double sum = 0;
+          for (int ph = 0; ph < s.PH; ph++)
+            for (int pw = 0; pw < s.PW; pw++)
+              sum += x[(((size_t)n * s.H + (size_t)oh * s.SH + ph) * s.W + (size_t)ow * s.SW + pw) * s.C + c];
+          y[(((size_t)n * s.OH + oh) * s.OW + ow) * s.C + c] = (float)(sum / (s.PH * s.PW));
+        }
+}
+
 void max_pool_forward_naive(const float* x, float* y, int32_t* argmax, const PoolShape& s) {
   for (int n = 0; n < s.N; n++)
     for (int c = 0; c < s.C; c++)

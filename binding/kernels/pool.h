@@ -18,6 +18,13 @@ void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape
 void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
                        bool accumulate = true);
 
+// x (N,H,W,C) -> y (N,OH,OW,C) = mean of each VALID window.
+void avg_pool_forward(const float* x, float* y, const PoolShape& s);
+// dy (N,OH,OW,C): dx (N,H,W,C) += dy / (PH*PW) over each window's taps; dx is zeroed first when
+// accumulate is false.
+void avg_pool_backward(const float* dy, float* dx, const PoolShape& s, bool accumulate = true);
+void avg_pool_forward_naive(const float* x, float* y, const PoolShape& s);
+
 // Naive reference (channel-outermost window scan), same contract.
 void max_pool_forward_naive(const float* x, float* y, int32_t* argmax, const PoolShape& s);
 

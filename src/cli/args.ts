@@ -31,7 +31,7 @@ const DATA_HELP = 'notMNIST-style .npz (images, labels) or MNIST IDX images file
 
 /** Options of `train`; sweep takes the same, with lists for the swept one. */
 export const TRAIN_OPTIONS: Options = {
-  model: { type: 'string', arg: 'mlp|cnn', help: 'network (default mlp)', default: 'mlp' },
+  model: { type: 'string', arg: 'mlp|cnn|FILE.json', help: 'network: a preset, or a stack of layers in JSON (default mlp)', default: 'mlp' },
   data: { type: 'string', arg: 'PATH', help: DATA_HELP },
   hidden: { type: 'string', arg: 'N', help: 'MLP hidden units (default 1000)' },
   epochs: { type: 'string', arg: 'N', help: 'epochs (default 200 for mlp, 50 for cnn)' },
@@ -149,14 +149,17 @@ export function numList(name: string, v: string): number[] {
   return parts.map((s) => num(name, s)!);
 }
 
-function model(v: string | undefined): 'mlp' | 'cnn' {
-  if (v !== 'mlp' && v !== 'cnn') throw new UsageError(`--model must be mlp or cnn, got "${v}"`);
-  return v;
+/** mlp, cnn, or the path of a JSON stack (`{ "input": [...], "layers": [...] }`). */
+function model(v: string | undefined): string {
+  if (v !== 'mlp' && v !== 'cnn' && !(v ?? '').toLowerCase().endsWith('.json')) {
+    throw new UsageError(`--model must be mlp, cnn or a stack's .json file, got "${v}"`);
+  }
+  return v!;
 }
 
-/** Checks that options meant for one model are not given to the other. */
-export function checkModelOptions(m: 'mlp' | 'cnn', values: Record<string, unknown>): void {
-  const foreign = m === 'mlp' ? ['l2', 'keep-prob'] : ['hidden', 'momentum'];
+/** Checks that options meant for one model are not given to another (a JSON stack holds its own l2). */
+export function checkModelOptions(m: string, values: Record<string, unknown>): void {
+  const foreign = m === 'mlp' ? ['l2', 'keep-prob'] : m === 'cnn' ? ['hidden', 'momentum'] : ['hidden', 'momentum', 'l2', 'keep-prob'];
   for (const name of foreign) {
     if (values[name] !== undefined) throw new UsageError(`--${name} does not apply to --model ${m}`);
   }

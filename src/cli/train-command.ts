@@ -5,6 +5,7 @@ import { cnn } from '../cnn';
 import { DatasetSplit, ImageSet, loadDataset, splitDataset } from '../data';
 import { makeDirs } from '../io/mkdir';
 import { mlp } from '../mlp';
+import { sequential } from '../sequential';
 import { Network } from '../network';
 import { adam, momentum } from '../optim';
 import { runFigure } from '../report/curves';
@@ -14,7 +15,8 @@ import * as check from '../validate';
 import { Progress } from './progress';
 
 export interface TrainArgs {
-  model: 'mlp' | 'cnn';
+  /** 'mlp', 'cnn', or the path of a JSON stack: { "input": [...], "layers": [{ "type": ..., ... }], "l2"?, "seed"? }. */
+  model: string;
   data?: string;
   hidden?: number;
   epochs?: number;
@@ -71,23 +73,62 @@ export function defaultSplit(n: number): [number, number, number] {
   return [n - 2 * valid, valid, valid];
 }
 
-/** --epochs, or the study's: 200 for the MLP, 50 for the CNN. */
+/** --epochs, or the study's: 200 for the MLP, 50 for the CNN; 10 for a JSON stack. */
 export function plannedEpochs(args: TrainArgs): number {
-  return args.epochs ?? (args.model === 'cnn' ? 50 : 200);
+  return args.epochs ?? (args.model === 'cnn' ? 50 : args.model === 'mlp' ? 200 : 10);
+}
+
+/** The stack a --model JSON file describes, in the words of sequential() and layers.*. */
+export function stackFromFile(file: string, seed?: number): Network {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`--model ${file}: cannot read it (${(e as Error).message})`);
+  }
+  let spec: unknown;
+  try {
+    spec = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`--model ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    throw new TypeError(`--model ${file} must hold an object { "input": [...], "layers": [...] }`);
+  }
+  try {
+    const s = spec as Record<string, unknown>;
+    return sequential({ ...s, seed: seed ?? s.seed ?? 521 } as Parameters<typeof sequential>[0]);
+  } catch (e) {
+    const Ctor = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
+    throw new Ctor(`--model ${file}: ${(e as Error).message}`);
+  }
 }
 
 export async function runTraining(args: TrainArgs, signal?: AbortSignal): Promise<Experiment> {
   const t0 = performance.now();
   const data = loadSplit(args.data, args.split, args.limit);
   const epochs = check.integer('--epochs', plannedEpochs(args), 1, 1e6);
-  const seed = args.seed ?? 521;
-  const model = args.model === 'cnn'
-    ? cnn({ keepProb: args.keepProb ?? 1, l2: args.l2 ?? 0, seed })
-    : mlp({ inputs: 784, hidden: args.hidden ?? 1000, classes: 10, seed });
-  const optimizer = args.model === 'cnn'
-    ? adam({ lr: args.lr ?? 1e-4 })
-    : momentum({ lr: args.lr ?? 0.01, gamma: args.momentum ?? 0.9 });
-  const batchSize = args.batch ?? (args.model === 'cnn' ? 32 : 100);
+  let model: Network;
+  let optimizer;
+  if (args.model === 'cnn' || args.model === 'mlp') {
+    const seed = args.seed ?? 521;
+    model = args.model === 'cnn'
+      ? cnn({ keepProb: args.keepProb ?? 1, l2: args.l2 ?? 0, seed })
+      : mlp({ inputs: 784, hidden: args.hidden ?? 1000, classes: 10, seed });
+    optimizer = args.model === 'cnn'
+      ? adam({ lr: args.lr ?? 1e-4 })
+      : momentum({ lr: args.lr ?? 0.01, gamma: args.momentum ?? 0.9 });
+  } else {
+    model = stackFromFile(args.model, args.seed);
+    optimizer = args.lr === undefined ? model.defaults.optimizer() : adam({ lr: args.lr });
+  }
+  const seed = model.options.seed as number;
+  const row = data.train.x.length / data.train.n;
+  if (row !== model.inputSize) {
+    throw new RangeError(`--data ${data.name} has samples of ${row} values, but the model takes ${model.inputSize}` +
+      (args.model.endsWith('.json') ? ` (its input ${JSON.stringify((model.options as { input: number[] }).input)}); set "input" in ${args.model} to the data's shape` : ''));
+  }
+  const batchSize = args.batch ?? model.defaults.batchSize;
   const settings = {
     model: args.model, data: data.name, split: [data.train.n, data.valid.n, data.test.n], epochs, batchSize,
     optimizer: optimizer.name, ...optimizer.config, ...model.options,
@@ -136,6 +177,7 @@ export async function writeTrainOutputs(dir: string, e: Experiment): Promise<str
 /** "MLP 784-1000-10, momentum" or "CNN, L2 0.1, keep-prob 0.75, Adam": a run in a few words. */
 export function describeRun(args: TrainArgs): string {
   if (args.model === 'mlp') return `MLP 784-${args.hidden ?? 1000}-10, momentum`;
+  if (args.model !== 'cnn') return `stack ${path.basename(args.model, '.json')}`;
   const parts = ['CNN'];
   if (args.l2) parts.push(`L2 ${args.l2}`);
   if (args.keepProb !== undefined && args.keepProb !== 1) parts.push(`keep-prob ${args.keepProb}`);

@@ -3,11 +3,10 @@
 // `extra.`, and in __metadata__ what is needed to rebuild the model (format, version, kind, options)
 // plus the optimizer's hyperparameters and any JSON the caller adds (training progress, say).
 import { TypedData, checkPath, describe } from '../data/common';
-import { cnn } from '../cnn';
-import { mlp } from '../mlp';
 import { Network, Weights } from '../network';
 import { Optimizer, adam, isOptimizer, momentum } from '../optim';
 import { writeFileAtomic } from './atomic';
+import { MODEL_BUILDERS, isModelKind } from './registry';
 import { Tensor, TensorInput, encodeSafetensorsParts, loadSafetensors } from './safetensors';
 
 export const CHECKPOINT_FORMAT = 'gemmnet';
@@ -35,8 +34,9 @@ export interface OptimizerCheckpoint {
 }
 
 export interface Checkpoint {
-  kind: 'mlp' | 'cnn';
-  /** The options the model was built with: mlp(options) or cnn(options) rebuilds it. */
+  /** 'mlp', 'cnn' or 'sequential'. */
+  kind: string;
+  /** The options the model was built with: mlp(options), cnn(options) or sequential(options) rebuilds it. */
   options: Record<string, unknown>;
   weights: Weights;
   /** Non-trainable state as model.getState() names it (batch norm's running averages). */
@@ -61,12 +61,12 @@ function json(who: string, what: string, v: unknown): string {
 }
 
 /**
- * Saves a model made by mlp() or cnn() (and optionally its optimizer, more tensors and JSON
+ * Saves a model made by sequential(), mlp() or cnn() (and optionally its optimizer, more tensors and JSON
  * metadata) to path, atomically: path holds the old file or the new one, never a partial write.
  */
 export function saveModel(model: Network, path: string, extra: SaveModelExtra = {}): void {
   const who = 'saveModel';
-  if (!(model instanceof Network)) throw new TypeError(`${who}: model must be a model made by mlp() or cnn(), got ${describe(model)}`);
+  if (!(model instanceof Network)) throw new TypeError(`${who}: model must be a model made by mlp() or cnn(), or a sequential() stack, got ${describe(model)}`);
   checkPath(who, path);
   if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
     throw new TypeError(`${who}: extra must be an object { optimizer, tensors, meta }, got ${describe(extra)}`);
@@ -139,7 +139,7 @@ function readCheckpointAs(who: string, path: string): Checkpoint {
     throw new Error(`${where}: checkpoint version ${version} was written by a newer gemmnet (this one reads up to ${CHECKPOINT_VERSION})`);
   }
   const kind = metadata.kind;
-  if (kind !== 'mlp' && kind !== 'cnn') throw new Error(`${where}: unknown model kind ${describe(kind)}`);
+  if (!isModelKind(kind)) throw new Error(`${where}: unknown model kind ${describe(kind)}; known kinds: ${Object.keys(MODEL_BUILDERS).join(', ')}`);
   const options = parseJson(where, 'options', metadata.options);
   if (!options) throw new Error(`${where}: __metadata__ has no model options`);
   // No prototypes: the names come from the file, and '__proto__' must stay an ordinary key.
@@ -184,7 +184,8 @@ export function modelFromCheckpoint(checkpoint: Checkpoint, where = 'modelFromCh
   const c = checkpoint;
   let model: Network;
   try {
-    model = c.kind === 'cnn' ? cnn(c.options) : mlp(c.options);
+    if (!isModelKind(c.kind)) throw new Error(`unknown model kind ${describe(c.kind)}`);
+    model = MODEL_BUILDERS[c.kind](c.options);
   } catch (e) {
     const Ctor = e instanceof RangeError ? RangeError : e instanceof TypeError ? TypeError : Error;
     throw new Ctor(`${where}: the stored ${c.kind} options are invalid: ${(e as Error).message}`, { cause: e });

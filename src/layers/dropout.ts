@@ -12,7 +12,8 @@ export class Dropout extends Layer {
   /** Advances once per training forward pass, so every batch draws a fresh mask. */
   counter = 0;
 
-  constructor(size: number, readonly keepProb: number, private readonly seed: number) {
+  /** stream tells apart the masks of several dropout layers built from one seed. */
+  constructor(size: number, readonly keepProb: number, private readonly seed: number, private readonly stream = 0) {
     super();
     this.inSize = this.outSize = size;
   }
@@ -23,7 +24,7 @@ export class Dropout extends Layer {
     if (!this.active) return x;
     const len = n * this.outSize;
     const y = this.y.get(len);
-    native.dropoutForward(x, y, this.mask.get(len), this.keepProb, this.seed >>> 0, 0, this.counter++);
+    native.dropoutForward(x, y, this.mask.get(len), this.keepProb, this.seed >>> 0, this.stream >>> 0, this.counter++);
     return y;
   }
 

@@ -6,7 +6,7 @@ export interface ParamSpec {
   /** Public name, e.g. `W_h` (the course's names). */
   name: string;
   shape: number[];
-  init: 'xavier' | 'zeros';
+  init: 'xavier' | 'zeros' | 'ones';
   /** Xavier's fan-in and fan-out (variance 2 / (fanIn + fanOut)). */
   fanIn: number;
   fanOut: number;
@@ -76,6 +76,9 @@ export abstract class Layer {
     { dx: Float32Array | null; squares: number } {
     throw new Error(`${this.constructor.name} has no fused update`);
   }
+
+  /** Prefix of this layer's state() names in the network's getState() (default: `layer<index>`). */
+  stateKey?: string;
 
   /** Non-trainable state saved with the model (e.g. batch norm's running averages). */
   state(): Record<string, Float32Array> {

@@ -94,7 +94,7 @@ describe('command line conventions', function () {
       [['train', '--epochs', '0'], /--epochs must be an integer from 1/],
       [['train', '--epochs', '2.5'], /--epochs must be an integer/],
       [['train', '--batch', 'ten'], /--batch must be a number, got "ten"/],
-      [['train', '--model', 'rnn'], /--model must be mlp or cnn, got "rnn"/],
+      [['train', '--model', 'rnn'], /--model must be mlp, cnn or a stack.s .json file, got "rnn"/],
       [['train', '--model', 'cnn', '--hidden', '10'], /--hidden does not apply to --model cnn/],
       [['train', '--keep-prob', '0', '--model', 'cnn'], /--keep-prob must be in \(0, 1\]/],
       [['train', '--split', '1,2'], /--split takes three/],

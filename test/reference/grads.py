@@ -7,7 +7,7 @@ Usage:
 
 Request, one JSON object on stdin (float arrays are base64 of little-endian
 float32, the exact values the native code sees):
-  { "model": "mlp" | "cnn",
+  { "model": "mlp" | "cnn" | "sequential",
     "options": { ... },                       # see below
     "weights": { name: { "data": b64, "shape": [...] } },
     "x": { "data": b64, "shape": [N, ...] },
@@ -28,6 +28,8 @@ Models (every loss is the mean over the batch of softmax cross-entropy):
        absent leaves the layer out. The loss adds l2/2 * (sum W_conv^2 +
        sum W_fc1^2 + sum W_fc2^2); biases carry no penalty. Dropout is not
        modelled, so keepProb, if given, must be 1.
+  sequential  any stack, options { "architecture": model.architecture,
+       "l2": lambda }: see stack.py. Dropout is not modelled (keepProb 1).
 
 Errors go to stderr with exit status 1.
 """
@@ -39,6 +41,7 @@ import sys
 import numpy as np
 
 import layers
+import stack
 
 
 # --- models -------------------------------------------------------------------
@@ -151,8 +154,15 @@ MODELS = {"mlp": mlp_loss_and_grads, "cnn": cnn_loss_and_grads}
 
 def evaluate(model, options, weights, x, labels):
     """Check the request, then return (loss, grads), all float64."""
+    if model == "sequential":
+        arch = options["architecture"]
+        classes = arch["classes"]
+        labels = np.asarray(labels)
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            raise ValueError(f"labels must lie in [0, {classes})")
+        return stack.loss_and_grads(arch, float(options.get("l2", 0)), weights, x, labels.astype(np.int64))
     if model not in MODELS:
-        raise ValueError(f'model must be "mlp" or "cnn", got {model!r}')
+        raise ValueError(f'model must be "mlp", "cnn" or "sequential", got {model!r}')
     classes = check_mlp(weights, x) if model == "mlp" else check_cnn(weights, x, options)
     labels = np.asarray(labels)
     if labels.shape != (x.shape[0],):
