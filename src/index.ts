@@ -19,6 +19,8 @@ export type { MT19937State } from './random';
 export { loadModel as load, loadModel, saveModel, readCheckpoint, loadSafetensors, saveSafetensors } from './io';
 export type { Checkpoint, SaveModelExtra } from './io';
 export * from './data';
+export { exportOnnx, specToOnnx } from './export';
+export type { OnnxOptions, LayerSpec, NetworkSpec } from './export';
 
 export interface BuildInfo {
   /** Hash of the native sources the binary was built from. */

@@ -164,6 +164,24 @@ export abstract class Network {
     (require('./io/checkpoint') as typeof import('./io/checkpoint')).saveModel(this, path, extra);
   }
 
+  /**
+   * The model as ONNX bytes (opset 13): input `input` ([N, H, W, C] or [N, features]), output
+   * `probabilities` ([N, classes]). See exportOnnx.
+   */
+  toOnnx(options: { classes?: string[] } = {}): Uint8Array {
+    if (this.evalMode.batchStatsInEval) {
+      throw new Error(`toOnnx: this ${this.kind} normalizes each evaluation batch by its own statistics ` +
+        "(batchNorm evaluation: 'batch'), which no static graph reproduces; train it with evaluation: 'running' " +
+        'to export it');
+    }
+    // Loaded on use, as save(): the exporter reads the layer classes.
+    const onnx = require('./export') as typeof import('./export');
+    const input = this.kind === 'cnn'
+      ? [this.options.height, this.options.width, this.options.channels] as number[]
+      : [this.inputSize];
+    return onnx.specToOnnx(onnx.networkSpec(input, this.layers, this.getWeights(), options.classes));
+  }
+
   /** Forward pass; returns the logits (n * classes) held in the last layer's workspace. */
   protected forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     let h = x;
