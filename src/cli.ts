@@ -5,6 +5,7 @@ import * as path from 'path';
 import { buildInfo } from './index';
 import { CliError, interruptible, parseOptions, TRAIN_OPTIONS, trainArgs } from './cli/args';
 import { benchCommand } from './cli/bench-command';
+import { exportCommand } from './cli/export-command';
 import { reproduceCommand } from './cli/reproduce-command';
 import { sweepCommand } from './cli/sweep-command';
 import { runTraining, writeTrainOutputs } from './cli/train-command';
@@ -41,6 +42,7 @@ Commands:
                --seed N             initialization and shuffle seed of every run (default 521)
                --threads N          BLAS threads
   bench      Time training against NumPy and this machine's sgemm (arguments go to bench/run.js)
+  export     Write a saved model as ONNX: --model FILE.safetensors --onnx FILE.onnx [--classes a,b,...]
   info       Print what the native binary is and what it chose on this CPU
 
 Ctrl-C stops after the current batch and still writes what was done.
@@ -80,6 +82,8 @@ async function main(argv: string[]): Promise<number> {
       return interruptible((signal) => reproduceCommand(rest, signal));
     case 'bench':
       return benchCommand(rest);
+    case 'export':
+      return exportCommand(rest);
     default:
       process.stderr.write(`gemmnet: unknown command "${command}"\n\n${USAGE}`);
       return 1;

@@ -169,17 +169,21 @@ export abstract class Network {
    * `probabilities` ([N, classes]). See exportOnnx.
    */
   toOnnx(options: { classes?: string[] } = {}): Uint8Array {
-    if (this.evalMode.batchStatsInEval) {
-      throw new Error(`toOnnx: this ${this.kind} normalizes each evaluation batch by its own statistics ` +
-        "(batchNorm evaluation: 'batch'), which no static graph reproduces; train it with evaluation: 'running' " +
-        'to export it');
-    }
     // Loaded on use, as save(): the exporter reads the layer classes.
-    const onnx = require('./export') as typeof import('./export');
+    return (require('./export') as typeof import('./export')).specToOnnx(this.toSpec(options.classes));
+  }
+
+  /** The layers in evaluation mode as plain descriptions: what toOnnx encodes and the demo page runs. */
+  toSpec(classes?: string[]): import('./export').NetworkSpec {
+    if (this.evalMode.batchStatsInEval) {
+      throw new Error(`export: this ${this.kind} normalizes each evaluation batch by its own statistics ` +
+        "(batchNorm evaluation: 'batch'), which no static graph reproduces; train it with evaluation: 'running' " +
+        '(the default) to export it');
+    }
     const input = this.kind === 'cnn'
       ? [this.options.height, this.options.width, this.options.channels] as number[]
       : [this.inputSize];
-    return onnx.specToOnnx(onnx.networkSpec(input, this.layers, this.getWeights(), options.classes));
+    return (require('./export') as typeof import('./export')).networkSpec(input, this.layers, this.getWeights(), classes);
   }
 
   /** Forward pass; returns the logits (n * classes) held in the last layer's workspace. */
