@@ -5,6 +5,7 @@ import * as path from 'path';
 import { buildInfo } from './index';
 import { CliError, interruptible, parseOptions, TRAIN_OPTIONS, trainArgs } from './cli/args';
 import { benchCommand } from './cli/bench-command';
+import { demoCommand } from './cli/demo-command';
 import { exportCommand } from './cli/export-command';
 import { reproduceCommand } from './cli/reproduce-command';
 import { sweepCommand } from './cli/sweep-command';
@@ -43,6 +44,7 @@ Commands:
                --threads N          BLAS threads
   bench      Time training against NumPy and this machine's sgemm (arguments go to bench/run.js)
   export     Write a saved model as ONNX: --model FILE.safetensors --onnx FILE.onnx [--classes a,b,...]
+  demo       Serve a page to draw on and see the model's prediction: [--model FILE] [--port 8080]
   info       Print what the native binary is and what it chose on this CPU
 
 Ctrl-C stops after the current batch and still writes what was done.
@@ -84,6 +86,8 @@ async function main(argv: string[]): Promise<number> {
       return benchCommand(rest);
     case 'export':
       return exportCommand(rest);
+    case 'demo':
+      return demoCommand(rest);
     default:
       process.stderr.write(`gemmnet: unknown command "${command}"\n\n${USAGE}`);
       return 1;
