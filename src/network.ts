@@ -180,9 +180,9 @@ export abstract class Network {
         "(batchNorm evaluation: 'batch'), which no static graph reproduces; train it with evaluation: 'running' " +
         '(the default) to export it');
     }
-    const input = this.kind === 'cnn'
-      ? [this.options.height, this.options.width, this.options.channels] as number[]
-      : [this.inputSize];
+    // Image models declare their input's height, width and channels; the others take feature rows.
+    const { height, width, channels } = this.options as { height?: number; width?: number; channels?: number };
+    const input = height && width && channels ? [height, width, channels] : [this.inputSize];
     return (require('./export') as typeof import('./export')).networkSpec(input, this.layers, this.getWeights(), classes);
   }
 
