@@ -69,12 +69,12 @@ export async function demoCommand(argv: string[]): Promise<number> {
   let model: Network | undefined;
   if (o.model) {
     const checkpoint = readCheckpoint(o.model);
-    model = modelFromCheckpoint(checkpoint, `gemmnet demo: ${o.model}`);
+    model = modelFromCheckpoint(checkpoint, `demo: ${o.model}`);
     classes = savedClasses(checkpoint.meta) ?? classes;
     title = `gemmnet: ${path.basename(o.model)}`;
   }
   const inputs = model ? model.inputSize : 784;
-  if (inputs !== 784) throw new CliError(`gemmnet demo: the model takes ${inputs} values per sample; the page draws 28 x 28 images`);
+  if (inputs !== 784) throw new CliError(`demo: the model takes ${inputs} values per sample; the page draws 28 x 28 images`);
   if (classes === LETTERS) title = 'gemmnet: draw a letter A-J';
 
   const page = demoPage(title);
@@ -90,7 +90,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
     else send('text/plain', 'not found\n', 404);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => reject(new CliError(`demo: cannot listen on 127.0.0.1:${port} (${e.message}); ` +
+      'pass another --port')));
     server.listen(port, '127.0.0.1', resolve);
   });
   const address = server.address() as { port: number };
@@ -98,7 +99,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   try {
     if (!model) model = await trainDefault(state, o.data, epochs);
     if (model.classes !== classes.length) {
-      throw new CliError(`gemmnet demo: the model has ${model.classes} classes, the data set ${classes.length}`);
+      throw new CliError(`demo: the model has ${model.classes} classes, the data set ${classes.length}`);
     }
     state.model = specJson(model.toSpec(classes));
     state.message = 'draw with the mouse, a pen or a finger';

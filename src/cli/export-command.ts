@@ -17,9 +17,9 @@ export function savedClasses(meta: Record<string, unknown>): string[] | undefine
 
 export function exportCommand(argv: string[]): number {
   const o = parseOptions(argv, OPTIONS);
-  if (!o.model || !o.onnx) throw new CliError('gemmnet export: --model FILE.safetensors and --onnx FILE.onnx are required');
+  if (!o.model || !o.onnx) throw new CliError('export: --model FILE.safetensors and --onnx FILE.onnx are required');
   const checkpoint = readCheckpoint(o.model);
-  const model = modelFromCheckpoint(checkpoint, `gemmnet export: ${o.model}`);
+  const model = modelFromCheckpoint(checkpoint, `export: ${o.model}`);
   const classes = o.classes !== undefined ? o.classes.split(',').map((s) => s.trim()) : savedClasses(checkpoint.meta);
   exportOnnx(model, o.onnx, { classes });
   process.stdout.write(`wrote ${o.onnx} (input [N, ${model.toSpec().input.join(', ')}], output [N, ${model.classes}]` +

@@ -217,6 +217,12 @@ describe('ONNX export', function () {
     assert.ok(fs.readFileSync(file).includes(Buffer.from('["A","B","C"')));
   });
 
+  it('gemmnet export says what it needs', function () {
+    const r = spawnSync(process.execPath, [CLI, 'export', '--onnx', path.join(DIR, 'x.onnx')], { encoding: 'utf8' });
+    assert.strictEqual(r.status, 1);
+    assert.match(r.stderr, /^gemmnet: export: --model FILE.safetensors and --onnx FILE.onnx are required\n$/);
+  });
+
   // Last: after every test above has written its file.
   describe('onnx.checker', function () {
     it('accepts every exported file (full_check), when python3-onnx is installed', function () {

@@ -4,7 +4,7 @@
 // model.predict, the page loads nothing from outside the server, and without --model the server
 // trains one first and shows its progress. A screenshot goes to test-artifacts/demo.png.
 const assert = require('assert');
-const { spawn } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -158,6 +158,14 @@ describe('gemmnet demo', function () {
       await page.screenshot({ path: path.join(ARTIFACTS, 'demo.png') });
       await page.click('#clear');
       assert.strictEqual(await page.textContent('#prediction'), '');
+    });
+
+    it('says so when its port is taken', function () {
+      const port = new URL(demo.url).port;
+      const r = spawnSync(process.execPath, [CLI, 'demo', '--port', port, '--model', path.join(dir, 'mnist-mlp.safetensors')],
+        { encoding: 'utf8' });
+      assert.strictEqual(r.status, 1);
+      assert.match(r.stderr, new RegExp(`^gemmnet: demo: cannot listen on 127\\.0\\.0\\.1:${port} \\(.*EADDRINUSE.*\\); pass another --port\\n$`));
     });
 
     it('loads nothing from outside the server, without errors', function () {
