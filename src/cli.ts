@@ -6,7 +6,7 @@
 // 130 interrupted by Ctrl-C.
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatOptions, interruptible, parseOptions, prepareOutDir, REPRODUCE_OPTIONS, suggest, TRAIN_OPTIONS,
+import { DEMO_OPTIONS, EXPORT_OPTIONS, formatOptions, interruptible, parseOptions, prepareOutDir, REPRODUCE_OPTIONS, suggest, TRAIN_OPTIONS,
   trainArgs, UsageError } from './cli/args';
 
 interface Command {
@@ -53,6 +53,22 @@ const COMMANDS: Record<string, Command> = {
     help: () => 'Usage: gemmnet bench [arguments]\n\n' +
       'Runs the benchmark of a source checkout (bench/run.js); the arguments go to it.\n',
     run: async (argv) => (await import('./cli/bench-command')).benchCommand(argv),
+  },
+  export: {
+    summary: 'Write a saved model as ONNX',
+    help: () => 'Usage: gemmnet export --model FILE.safetensors --onnx FILE.onnx [--classes A,B,...]\n\n' +
+      'Writes a saved model as an ONNX file (input `input` [N, H, W, C] or [N, features], output\n' +
+      '`probabilities` [N, classes]) for onnxruntime and other runtimes.\n\n' +
+      `Options:\n${formatOptions(EXPORT_OPTIONS)}\n`,
+    run: async (argv) => (await import('./cli/export-command')).exportCommand(argv),
+  },
+  demo: {
+    summary: 'Serve a page to draw on and see the model\'s prediction',
+    help: () => 'Usage: gemmnet demo [--model FILE.safetensors] [--port 8080]\n\n' +
+      'Serves, on 127.0.0.1, a page where you draw with the mouse, a pen or a finger and see the model\'s\n' +
+      'prediction and the probability of every class as you draw.\n\n' +
+      `Options:\n${formatOptions(DEMO_OPTIONS)}\n`,
+    run: async (argv) => (await import('./cli/demo-command')).demoCommand(argv),
   },
   info: {
     summary: 'Print what the native binary is and what it chose on this CPU',

@@ -27,6 +27,8 @@ export type { MT19937State } from './random';
 export { loadModel as load, loadModel, saveModel, readCheckpoint, loadSafetensors, saveSafetensors } from './io';
 export type { Checkpoint, SaveModelExtra } from './io';
 export * from './data';
+export { exportOnnx, specToOnnx } from './export';
+export type { OnnxOptions, LayerSpec as OnnxLayerSpec, NetworkSpec } from './export';
 
 
 /** What the loaded binary is and what it chose on this CPU. */

@@ -177,6 +177,28 @@ export abstract class Network {
     (require('./io/checkpoint') as typeof import('./io/checkpoint')).saveModel(this, path, extra);
   }
 
+  /**
+   * The model as ONNX bytes (opset 13): input `input` ([N, H, W, C] or [N, features]), output
+   * `probabilities` ([N, classes]). See exportOnnx.
+   */
+  toOnnx(options: { classes?: string[] } = {}): Uint8Array {
+    // Loaded on use, as save(): the exporter reads the layer classes.
+    return (require('./export') as typeof import('./export')).specToOnnx(this.toSpec(options.classes));
+  }
+
+  /** The layers in evaluation mode as plain descriptions: what toOnnx encodes and the demo page runs. */
+  toSpec(classes?: string[]): import('./export').NetworkSpec {
+    if (this.evalMode.batchStatsInEval) {
+      throw new Error(`export: this ${this.kind} normalizes each evaluation batch by its own statistics ` +
+        "(batchNorm evaluation: 'batch'), which no static graph reproduces; train it with evaluation: 'running' " +
+        '(the default) to export it');
+    }
+    // Image models declare their input's height, width and channels; the others take feature rows.
+    const { height, width, channels } = this.options as { height?: number; width?: number; channels?: number };
+    const input = height && width && channels ? [height, width, channels] : [this.inputSize];
+    return (require('./export') as typeof import('./export')).networkSpec(input, this.layers, this.getWeights(), classes);
+  }
+
   /** Forward pass; returns the logits (n * classes) held in the last layer's workspace. */
   protected forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     let h = x;

@@ -59,6 +59,21 @@ export const REPRODUCE_OPTIONS: Options = {
   limit: TRAIN_OPTIONS.limit,
 };
 
+/** Options of `demo`. */
+export const DEMO_OPTIONS: Options = {
+  model: { type: 'string', arg: 'FILE', help: 'a saved model (.safetensors); without it, a small MLP is trained first' },
+  port: { type: 'string', arg: 'N', help: 'port on 127.0.0.1 (default 8080; 0 picks a free one)', default: '8080' },
+  data: { type: 'string', arg: 'PATH', help: 'data set for the model trained without --model (default MNIST)' },
+  epochs: { type: 'string', arg: 'N', help: 'epochs of the model trained without --model (default 3)' },
+};
+
+/** Options of `export`. */
+export const EXPORT_OPTIONS: Options = {
+  model: { type: 'string', arg: 'FILE', help: 'the saved model (.safetensors, as written by save() or train --out)' },
+  onnx: { type: 'string', arg: 'FILE', help: 'the ONNX file to write' },
+  classes: { type: 'string', arg: 'A,B,...', help: 'class names for the metadata (default: those saved with the model)' },
+};
+
 /** Levenshtein distance, for "did you mean" suggestions. */
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);

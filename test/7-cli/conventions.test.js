@@ -37,7 +37,7 @@ describe('command line conventions', function () {
     for (const flag of ['--help', '-h', 'help']) {
       const r = cli([flag]);
       assert.strictEqual(r.code, 0, r.stderr);
-      for (const c of ['train', 'sweep', 'reproduce', 'bench', 'info']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
+      for (const c of ['train', 'sweep', 'reproduce', 'bench', 'export', 'demo', 'info']) assert.match(r.stdout, new RegExp(`^  ${c} `, 'm'));
       assert.match(r.stdout, /--help/);
     }
   });
@@ -49,7 +49,7 @@ describe('command line conventions', function () {
   });
 
   it('gemmnet <command> --help shows that command\'s options and exits 0, whatever else is given', () => {
-    for (const c of ['train', 'sweep', 'reproduce', 'bench', 'info']) {
+    for (const c of ['train', 'sweep', 'reproduce', 'bench', 'export', 'demo', 'info']) {
       const r = cli([c, '--help']);
       assert.strictEqual(r.code, 0, `${c}: ${r.stderr}`);
       assert.match(r.stdout, new RegExp(`^Usage: gemmnet ${c}`), c);
