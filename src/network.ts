@@ -188,15 +188,8 @@ export abstract class Network {
 
   /** The layers in evaluation mode as plain descriptions: what toOnnx encodes and the demo page runs. */
   toSpec(classes?: string[]): import('./export').NetworkSpec {
-    if (this.evalMode.batchStatsInEval) {
-      throw new Error(`export: this ${this.kind} normalizes each evaluation batch by its own statistics ` +
-        "(batchNorm evaluation: 'batch'), which no static graph reproduces; train it with evaluation: 'running' " +
-        '(the default) to export it');
-    }
-    // Image models declare their input's height, width and channels; the others take feature rows.
-    const { height, width, channels } = this.options as { height?: number; width?: number; channels?: number };
-    const input = height && width && channels ? [height, width, channels] : [this.inputSize];
-    return (require('./export') as typeof import('./export')).networkSpec(input, this.layers, this.getWeights(), classes);
+    return (require('./export') as typeof import('./export')).networkSpec(this as never, classes,
+      this.evalMode.batchStatsInEval || this.layers.some((l) => (l as { batchStatsInEval?: boolean }).batchStatsInEval === true));
   }
 
   /** Forward pass; returns the logits (n * classes) held in the last layer's workspace. */

@@ -1,48 +1,56 @@
-// gemmnet's layers as LayerSpecs: a walk over the network's layer list, one case per layer class.
-import { BatchNorm } from '../layers/batch-norm';
-import { Conv2d } from '../layers/conv2d';
-import { Dense } from '../layers/dense';
-import { Dropout } from '../layers/dropout';
-import { Layer } from '../layers/layer';
-import { MaxPool2d } from '../layers/max-pool2d';
-import type { Weights } from '../network';
+// A network as LayerSpecs, read from its architecture (types, options, tensor names): one case per
+// layer type, so every layer sequential() can build is exported the same way.
+import type { LayerInfo } from '../sequential';
 import { LayerSpec, NetworkSpec, outputShape } from './specs';
 
-function layerSpecs(layer: Layer, shape: number[], weights: Weights): LayerSpec[] {
-  const named = () => layer.params().map((p) => weights[p.name]);
-  if (layer instanceof Dense) {
-    const [W, b] = named();
-    return [{ type: 'dense', units: layer.outSize, W, b }, ...(layer.relu ? [{ type: 'relu' } as const] : [])];
-  }
-  if (layer instanceof Conv2d) {
-    const [W, b] = named();
-    const { KH, KW, F, stride, padding } = layer.g;
-    return [{ type: 'conv2d', kernel: [KH, KW], filters: F, stride, padding, W, b }, ...(layer.relu ? [{ type: 'relu' } as const] : [])];
-  }
-  if (layer instanceof BatchNorm) {
-    return [{
-      type: 'batchNorm', mode: layer.mode === 'batch' ? 'activation' : 'channel', eps: layer.eps,
-      mean: layer.runningMean.slice(), variance: layer.runningVar.slice(),
-    }];
-  }
-  if (layer instanceof MaxPool2d) {
-    // dims: [n, H, W, C, size, size, stride, stride, OH, OW]; pooling windows are VALID.
-    const dims = (layer as unknown as { dims: Int32Array }).dims;
-    return [{ type: 'maxPool2d', size: dims[4], stride: dims[6], padding: 'valid' }];
-  }
-  if (layer instanceof Dropout) return [{ type: 'dropout' }];
-  throw new TypeError(`onnx export: no emitter for a ${layer.constructor.name} layer (input shape [${shape}])`);
+interface Described {
+  readonly kind: string;
+  readonly architecture: { input: number[]; layers: LayerInfo[] };
+  getWeights(): Record<string, Float32Array>;
+  getState(): Record<string, Float32Array>;
 }
 
-/** The network's layers in evaluation mode, from a per-sample input shape. */
-export function networkSpec(input: number[], layers: readonly Layer[], weights: Weights, classes?: string[]): NetworkSpec {
-  const specs: LayerSpec[] = [];
-  let shape = input;
-  for (const layer of layers) {
-    for (const s of layerSpecs(layer, shape, weights)) {
-      shape = outputShape(s, shape);
-      specs.push(s);
-    }
+function layerSpec(l: LayerInfo, weights: Record<string, Float32Array>, state: Record<string, Float32Array>): LayerSpec {
+  const w = (role: string) => weights[l.weights[role]];
+  const c = l.config;
+  switch (c.type) {
+    case 'dense':
+      return { type: 'dense', units: c.units, W: w('W'), b: w('b') };
+    case 'conv2d':
+      return { type: 'conv2d', kernel: c.kernel, filters: c.filters, stride: c.stride, padding: c.padding, W: w('W'), b: w('b') };
+    case 'batchNorm':
+      return {
+        type: 'batchNorm', mode: c.mode, eps: c.eps,
+        mean: state[l.state.running_mean].slice(), variance: state[l.state.running_var].slice(),
+        ...(c.affine ? { gamma: w('gamma'), beta: w('beta') } : {}),
+      };
+    case 'maxPool2d': case 'avgPool2d':
+      // Pooling windows are VALID.
+      return { type: c.type, size: c.size, stride: c.stride, padding: 'valid' };
+    case 'leakyRelu':
+      return { type: 'leakyRelu', alpha: c.alpha };
+    default:
+      return { type: c.type };
   }
-  return { input, layers: specs, classes };
+}
+
+/** The network's layers in evaluation mode, as plain descriptions. */
+export function networkSpec(model: Described, classes?: string[], batchStatsInEval = false): NetworkSpec {
+  const arch = model.architecture;
+  const batchStats = arch.layers.find((l) => l.config.type === 'batchNorm' && (batchStatsInEval || l.config.evaluation === 'batch'));
+  if (batchStats) {
+    throw new Error(`export: this ${model.kind}'s ${batchStats.name} normalizes each evaluation batch by its own ` +
+      "statistics (batchNorm evaluation: 'batch'), which no static graph reproduces; train it with evaluation: " +
+      "'running' (the default) to export it");
+  }
+  const weights = model.getWeights();
+  const state = model.getState();
+  const specs: LayerSpec[] = [];
+  let shape = arch.input;
+  for (const l of arch.layers) {
+    const s = layerSpec(l, weights, state);
+    shape = outputShape(s, shape);
+    specs.push(s);
+  }
+  return { input: [...arch.input], layers: specs, classes };
 }

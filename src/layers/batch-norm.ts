@@ -33,7 +33,8 @@ export class BatchNorm extends Layer {
   private readonly yEval = new Workspace();
   private readonly dx = new Workspace();
   private readonly names?: [string, string];
-  private readonly batchStatsInEval: boolean;
+  /** Evaluation normalizes by the batch's own statistics instead of the running averages. */
+  readonly batchStatsInEval: boolean;
   private gamma: Float32Array = new Float32Array(0);
   private beta: Float32Array = new Float32Array(0);
   private dgamma: Float32Array = new Float32Array(0);

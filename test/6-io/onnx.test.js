@@ -65,12 +65,36 @@ function trained(model) {
   return model;
 }
 
+/** A stack of every layer type, drawn from seed: 3 channels, strides, 'valid' padding, two conv blocks,
+ * both pools, both batch-norm modes with and without affine, and every activation. */
+function randomStack(seed) {
+  let s = seed >>> 0;
+  const r = () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  const pick = (xs) => xs[Math.floor(r() * xs.length)];
+  const { layers } = gemmnet;
+  const act = () => pick([layers.relu(), layers.leakyRelu({ alpha: 0.1 + 0.2 * r() }), layers.tanh(), layers.sigmoid()]);
+  const block = (stride) => [
+    layers.conv2d({ filters: 2 + Math.floor(r() * 4), kernel: pick([1, 2, 3, [3, 2]]), stride, padding: pick(['same', 'valid']) }),
+    act(),
+    layers.batchNorm({ mode: pick(['channel', 'activation']), affine: r() < 0.5 }),
+    pick([layers.maxPool2d({ size: 2 }), layers.avgPool2d({ size: 2, stride: pick([1, 2]) })]),
+  ];
+  return trained(gemmnet.sequential({
+    input: [20 + Math.floor(r() * 6), 19 + Math.floor(r() * 6), 3],
+    layers: [...block(pick([1, 2])), ...block(1), layers.flatten(), layers.dense({ units: 9 }), layers.dropout({ keepProb: 0.8 }), act(),
+      layers.batchNorm({ mode: 'activation', affine: true }), layers.dense({ units: 5 })],
+    seed,
+  }));
+}
+
 describe('ONNX export', function () {
   const presets = [
     ['mlp()', () => gemmnet.mlp({ hidden: 64 }), [784]],
     ['cnn()', () => gemmnet.cnn({ filters: 8, fc: 32 }), [28, 28, 1]],
     ['cnn() with per-activation batch norm and dropout', () => gemmnet.cnn({ filters: 4, fc: 16, keepProb: 0.5, batchNorm: { mode: 'batch' } }), [28, 28, 1]],
     ['cnn() on 9x7x3 images, kernel 4 (uneven SAME padding)', () => gemmnet.cnn({ height: 9, width: 7, channels: 3, kernel: 4, filters: 5, fc: 12, classes: 4 }), [9, 7, 3]],
+    ['mlp({ hidden: [32, 16] })', () => gemmnet.mlp({ hidden: [32, 16] }), [784]],
+    ...[1, 2, 3, 4, 5, 6].map((seed) => [`a random sequential() stack (seed ${seed})`, () => randomStack(seed), randomStack(seed).architecture.input]),
   ];
   for (const [name, make, shape] of presets) {
     it(`${name}: onnxruntime's probabilities equal model.predict within 1e-5`, async function () {
@@ -219,8 +243,8 @@ describe('ONNX export', function () {
 
   it('gemmnet export says what it needs', function () {
     const r = spawnSync(process.execPath, [CLI, 'export', '--onnx', path.join(DIR, 'x.onnx')], { encoding: 'utf8' });
-    assert.strictEqual(r.status, 1);
-    assert.match(r.stderr, /^gemmnet: export: --model FILE.safetensors and --onnx FILE.onnx are required\n$/);
+    assert.strictEqual(r.status, 2);
+    assert.match(r.stderr, /^gemmnet: export needs --model FILE.safetensors and --onnx FILE.onnx\nRun `gemmnet export --help` for usage.\n$/);
   });
 
   // Last: after every test above has written its file.
