@@ -41,8 +41,8 @@ function ensureTorch({ install = true, say = () => {} } = {}) {
   return again.error ? again : { ...again, installed: `installed by the benchmark (${APT})` };
 }
 
-/** One torch_bench.py process: torch threads `threads`, OpenBLAS threads `blas`. */
-function runTorch({ threads, blas, parts, mlpEpochs, cnnEpochs, cnnLimit, predictBudget, timeoutSeconds = 600 }) {
+/** One torch_bench.py process: torch threads `threads`, OpenBLAS threads `blasThreads`. */
+function runTorch({ threads, blasThreads: blas, parts, mlpEpochs, cnnEpochs, cnnLimit, predictBudget, timeoutSeconds = 600 }) {
   const args = [path.join(__dirname, '..', 'torch_bench.py'), '--json', '--threads', String(threads), '--parts', parts.join(','),
     '--mlp-epochs', String(mlpEpochs), '--cnn-epochs', String(cnnEpochs), '--cnn-limit', String(cnnLimit),
     '--predict-budget', String(predictBudget)];
@@ -53,7 +53,7 @@ function runTorch({ threads, blas, parts, mlpEpochs, cnnEpochs, cnnLimit, predic
   const name = `torch ${threads} / OpenBLAS ${blas}`;
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').slice(-2).join(' | ');
-    return { threads, blas, error: `torch_bench.py (${name}) failed: ${why}` };
+    return { threads, blasThreads: blas, error: `torch_bench.py (${name}) failed: ${why}` };
   }
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
   const out = JSON.parse(line);
@@ -64,13 +64,13 @@ function runTorch({ threads, blas, parts, mlpEpochs, cnnEpochs, cnnLimit, predic
     m.bestPer8000 = m.best * (8000 / m.samples);
     m.extrapolated = m.samples !== 8000;
   }
-  return { ...out, threads, blas, name, load };
+  return { ...out, threads, blasThreads: blas, name, load };
 }
 
 /** Every combination of torch threads and OpenBLAS threads; the best of each measurement. */
 function torchRuns(opts) {
   const combos = [];
-  for (const threads of [1, 2]) for (const blas of [1, 2]) combos.push(runTorch({ threads, blas, ...opts }));
+  for (const threads of [1, 2]) for (const blas of [1, 2]) combos.push(runTorch({ threads, blasThreads: blas, ...opts }));
   const ok = combos.filter((c) => !c.error);
   const bestBy = (score) => (ok.length ? ok.reduce((a, b) => (score(b) < score(a) ? b : a)) : null);
   const best = {};
