@@ -3,6 +3,9 @@
 // bare sgemm calls NumPy's count is made of. Compared with the epoch train() times, the remainder
 // is the JavaScript around the calls (the loop, validation, yielding to the event loop).
 'use strict';
+// Alone (node bench/lib/breakdown.js), it too runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: the
+// addon's OpenBLAS reads them when it loads, so this comes before requiring it.
+if (require.main === module) require('./env').reexecClean(__filename, process.argv.slice(2));
 const { performance } = require('perf_hooks');
 const { native } = require('./gemmnet');
 
