@@ -19,7 +19,7 @@ const HELP = `usage: node bench/run.js [options]
   --skip-predict       no predict() throughput runs
   --skip-agree         no check of gemmnet's results at its own kernels against the CI setting
   --skip-numpy         no NumPy runs
-  --skip-tfjs          no TensorFlow.js runs (they need \`npm install --prefix bench\`)
+  --skip-tfjs          no TensorFlow.js runs (they need \`ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix bench\`)
   --skip-contention    no contention runs
   --cnn-limit N        gemmnet's CNN epoch on the first N training samples, extrapolated to 8000 (default 8000; --quick 2000)
   --numpy-cnn-limit N  the same for NumPy's CNN (default 2000; --quick 1000)
