@@ -24,6 +24,14 @@ function goals(res) {
       ours && theirs && `PyTorch ${theirs.toFixed(3)} s (torch ${best.threads} / OpenBLAS ${best.blasThreads} threads) over gemmnet ${ours.toFixed(3)} s = ${(theirs / ours).toFixed(2)}×`,
       `not measured (${!ours ? 'gemmnet' : 'PyTorch'}'s ${name} epoch is missing)`);
   }
+  const a = res.agreement;
+  if (a) {
+    out.push(a.error ? { goal: 'gemmnet at its own kernels agrees with the CI setting', met: null, how: `not measured (${a.error})` }
+      : { goal: 'gemmnet at its own kernels agrees with the CI setting', met: a.ok && a.ownCore !== a.ciCore,
+        how: `${a.ownCore} against ${a.ciCore}: losses within ${Math.max(...a.parts.map((q) => q.lossRel)).toExponential(1)}, ` +
+          `weights within ${Math.max(...a.parts.map((q) => q.relL2)).toExponential(1)} (tolerance ${a.tolerance})` +
+          (a.ownCore === a.ciCore ? '; the same kernel in both runs, so nothing was compared' : '') });
+  }
   const p = res.predict;
   if (p) {
     const { bestOver } = require('./predict');

@@ -132,7 +132,8 @@ function agreementText(a) {
     p.losses.ci.map((l) => l.toFixed(6)).join(', '), p.lossRel.toExponential(1), p.relL2.toExponential(1), p.relMax.toExponential(1)]);
   return `The same deterministic training run (MLP: 2 epochs on 1000 samples; CNN: 1 epoch on 320; seeded shuffle, ${a.threads} ` +
     `threads) in two processes: at gemmnet's own kernels (${a.ownCore}) and at the CI setting ${env} (${a.ciCore}; ${a.ciSource}). ` +
-    `Relative tolerance ${a.tolerance}: **${a.ok ? 'agree' : 'DO NOT AGREE'}**.\n\n` +
+    `Relative tolerance ${a.tolerance}: **${a.ok ? 'agree' : 'DO NOT AGREE'}**` +
+    (a.ownCore === a.ciCore ? ' (but both runs took the same kernel, so this compares nothing)' : '') + '.\n\n' +
     table(['model', 'losses, own kernels', 'losses, CI setting', 'max relative loss difference', 'weights: ‖Δ‖ / ‖W‖',
       'weights: max |Δ| / max |W|'], rows);
 }
@@ -193,6 +194,11 @@ function markdown(res) {
     out.push('## Goals (ratios measured in this run)');
     out.push('');
     out.push(goalsTable(res.goals));
+    if (res.backgroundCores != null && res.backgroundCores >= 0.25) {
+      out.push('');
+      out.push(`Measured while other processes kept ${f2(res.backgroundCores)} of ${m.cores} cores busy on average: ` +
+        'the ceiling and 2-thread runs suffer most, so these ratios are not what a quiet machine gives (see the notes).');
+    }
   }
   out.push('');
   out.push('## BLAS kernels in use');
