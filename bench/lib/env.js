@@ -51,7 +51,7 @@ function reexecClean(script, argv) {
   const { spawnSync } = require('child_process');
   const had = Object.fromEntries(CORE_OVERRIDES.filter((k) => k in process.env).map((k) => [k, process.env[k]]));
   const env = cleanEnv(process.env, { [MARK]: JSON.stringify(had) });
-  const r = spawnSync(process.execPath, [script, ...argv], { env, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [...process.execArgv, script, ...argv], { env, stdio: 'inherit' });
   if (r.error) throw r.error;
   process.exit(r.status == null ? 1 : r.status);
 }
