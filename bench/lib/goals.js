@@ -22,7 +22,7 @@ function goals(res) {
     const theirs = best ? best[key].bestPer8000 : null;
     add(`${name} epoch ≥ ${faster}× faster than PyTorch`, ours && theirs ? theirs / ours : null, faster,
       ours && theirs && `PyTorch ${theirs.toFixed(3)} s (torch ${best.threads} / OpenBLAS ${best.blasThreads} threads) over gemmnet ${ours.toFixed(3)} s = ${(theirs / ours).toFixed(2)}×`,
-      `not measured (${!ours ? 'gemmnet' : 'PyTorch'}'s ${name} epoch is missing)`);
+      `not measured (${!ours ? `gemmnet's ${name} epoch is missing` : res.skipped && res.skipped.torch ? `PyTorch: ${res.skipped.torch}` : `PyTorch's ${name} epoch is missing`})`);
   }
   const a = res.agreement;
   if (a) {
