@@ -157,8 +157,23 @@ def blas_info():
     """
     import ctypes
     import glob
+    try:  # threadpoolctl, where installed, names the BLAS and its kernel
+        from threadpoolctl import threadpool_info
+        for lib in threadpool_info():
+            if lib.get("internal_api") == "openblas" and lib.get("architecture"):
+                return {"core": lib["architecture"], "config": f"OpenBLAS {lib.get('version')} ({lib.get('filepath')})"}
+    except ImportError:
+        pass
     libs = os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs")
-    for path in glob.glob(os.path.join(libs, "*openblas*")):
+    candidates = glob.glob(os.path.join(libs, "*openblas*"))
+    # A NumPy linked to the system's OpenBLAS (Debian's python3-numpy): the libraries this process has loaded.
+    np.ones((8, 8)) @ np.ones((8, 8))
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            p = line.split()[-1]
+            if p.startswith("/") and ("openblas" in p or "libblas" in p) and p not in candidates:
+                candidates.append(p)
+    for path in candidates:
         try:
             lib = ctypes.CDLL(path)
         except OSError:

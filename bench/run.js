@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// gemmnet's benchmark: training epochs of the course's MLP and CNN against NumPy and TensorFlow.js
-// on the same data, against this machine's sgemm ceiling measured in the same run, and with a busy
-// process competing for a core. Prints Markdown tables; writes bench/results/latest.{json,md}.
+// gemmnet's benchmark: training epochs of the course's MLP and CNN against PyTorch, NumPy and
+// TensorFlow.js on the same data, predict() throughput against PyTorch and onnxruntime-node, all
+// against this machine's sgemm ceiling measured in the same run, where each epoch goes, and the
+// epoch with a busy process competing for a core. Every party runs without OPENBLAS_CORETYPE /
+// OPENBLAS_L2_SIZE (see lib/env.js). Prints Markdown tables; writes bench/results/latest.{json,md}.
 //
-//   npm run bench [-- --quick] [--only mlp|cnn] [--skip-numpy] [--skip-tfjs] ...   (--help lists all)
+//   npm run bench [-- --quick] [--only mlp|cnn] [--skip-torch] [--skip-numpy] [--skip-tfjs] ...   (--help lists all)
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -12,18 +14,25 @@ const path = require('path');
 const HELP = `usage: node bench/run.js [options]
   --quick              fewer repetitions and shorter samples (about half the time of a full run)
   --only mlp|cnn       run one model's epochs (the sgemm ceiling is always measured; contention goes with mlp)
+  --skip-torch         no PyTorch runs
+  --no-install         do not apt-get install python3-torch when PyTorch is missing (skip it instead)
+  --skip-predict       no predict() throughput runs
+  --skip-agree         no check of gemmnet's results at its own kernels against the CI setting
   --skip-numpy         no NumPy runs
-  --skip-tfjs          no TensorFlow.js runs (they need \`npm install --prefix bench\`)
+  --skip-tfjs          no TensorFlow.js runs (they need \`ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix bench\`)
   --skip-contention    no contention runs
   --cnn-limit N        gemmnet's CNN epoch on the first N training samples, extrapolated to 8000 (default 8000; --quick 2000)
   --numpy-cnn-limit N  the same for NumPy's CNN (default 2000; --quick 1000)
+  --torch-cnn-limit N  the same for PyTorch's CNN (default 2000; --quick 640)
+  --predict-budget S   seconds per predict() throughput measurement (default 1.5; --quick 0.5)
   --tfjs-budget S      seconds of training per TensorFlow.js run before extrapolating (default 15; --quick 6)
   --wait-quiet S       before each measurement, wait up to S seconds for other processes to go idle (default 5; --quick 0)
   --out DIR            where latest.json and latest.md go (default bench/results)`;
 
 function parseArgs(argv) {
   const o = { quick: false, only: null, skipNumpy: false, skipTfjs: false, skipContention: false, cnnLimit: null,
-    numpyCnnLimit: null, tfjsBudget: null, waitQuiet: null, out: path.join(__dirname, 'results') };
+    numpyCnnLimit: null, tfjsBudget: null, waitQuiet: null, out: path.join(__dirname, 'results'), skipTorch: false,
+    install: true, skipPredict: false, skipAgree: false, torchCnnLimit: null, predictBudget: null };
   const value = (i, name) => {
     if (i >= argv.length) throw new Error(`${name} needs a value`);
     return argv[i];
@@ -42,6 +51,12 @@ function parseArgs(argv) {
     else if (a === '--skip-numpy') o.skipNumpy = true;
     else if (a === '--skip-tfjs') o.skipTfjs = true;
     else if (a === '--skip-contention') o.skipContention = true;
+    else if (a === '--skip-torch') o.skipTorch = true;
+    else if (a === '--no-install') o.install = false;
+    else if (a === '--skip-predict') o.skipPredict = true;
+    else if (a === '--skip-agree') o.skipAgree = true;
+    else if (a === '--torch-cnn-limit') o.torchCnnLimit = Math.max(32, Math.round(count(value(++i, a), a)));
+    else if (a === '--predict-budget') o.predictBudget = count(value(++i, a), a);
     else if (a === '--only') {
       o.only = value(++i, a);
       if (!['mlp', 'cnn'].includes(o.only)) throw new Error(`--only takes mlp or cnn, got ${o.only}`);
@@ -55,9 +70,12 @@ function parseArgs(argv) {
   const q = o.quick;
   o.cnnLimit = Math.min(8000, o.cnnLimit ?? (q ? 2000 : 8000));
   o.numpyCnnLimit = Math.min(8000, o.numpyCnnLimit ?? (q ? 1000 : 2000));
+  o.torchCnnLimit = Math.min(8000, o.torchCnnLimit ?? (q ? 640 : 2000));
+  o.predictBudget = o.predictBudget ?? (q ? 0.5 : 1.5);
   o.tfjsBudget = o.tfjsBudget ?? (q ? 6 : 15);
   o.waitQuiet = o.waitQuiet ?? (q ? 0 : 5);
-  o.reps = { ceiling: q ? 2 : 5, mlp: q ? 2 : 3, numpyMlp: q ? 1 : 3, cnn: q ? 1 : 2, numpyCnn: q ? 1 : 2, contention: q ? 3 : 5 };
+  o.reps = { ceiling: q ? 2 : 5, mlp: q ? 2 : 3, numpyMlp: q ? 1 : 3, cnn: q ? 1 : 2, numpyCnn: q ? 1 : 2, contention: q ? 3 : 5,
+    torchMlp: q ? 1 : 3, torchCnn: 1 };
   return o;
 }
 
@@ -69,6 +87,10 @@ try {
   process.exit(2);
 }
 
+// Everything below runs in a process without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (lib/env.js).
+const { reexecClean, removed, CORE_OVERRIDES } = require('./lib/env');
+reexecClean(__filename, process.argv.slice(2));
+
 const g = require('./lib/gemmnet');
 const { phase, waitQuiet } = require('./lib/load');
 const { runNumpy, numpyMissing } = require('./lib/numpy');
@@ -77,6 +99,10 @@ const { contentionSection } = require('./lib/contention');
 const { runTfjs, tfjsMissing, INSTALL } = require('./lib/tfjs');
 const { mlpBreakdown, cnnBreakdown } = require('./lib/breakdown');
 const { markdown, median } = require('./lib/report');
+const { ensureTorch, torchRuns } = require('./lib/torch');
+const { agreement } = require('./lib/agree');
+const { gemmnetPredict, onnxMissing, onnxPredict } = require('./lib/predict');
+const { goals } = require('./lib/goals');
 const { mlpFlopsPerSample, cnnFlopsPerSample } = require('./lib/flops');
 
 const say = (msg) => process.stderr.write(`${msg}\n`);
@@ -148,6 +174,21 @@ function tfjsRows(res, model, limit) {
   return { rows, runs };
 }
 
+// PyTorch's row of an epoch table: the fastest of the four thread combinations, naming the others.
+function torchRow(res, model) {
+  const t = res.torch;
+  const best = t.best[model];
+  if (!best) return { name: 'PyTorch', error: 'failed (see notes)' };
+  const m = best[model];
+  const others = t.combos.filter((c) => c !== best && !c.error && c[model])
+    .map((c) => `${c.threads}/${c.blasThreads}: ${c[model].bestPer8000.toFixed(3)} s`).join(', ');
+  const measured = m.extrapolated ? `on ${m.samples} samples, extrapolated; ` : '';
+  return {
+    name: `PyTorch ${best.torch}`, threads: `${best.threads} (OpenBLAS ${best.blasThreads})`, bestPer8000: m.bestPer8000, load: best.load,
+    note: `${measured}best of ${plural(m.epoch_seconds.length, 'epoch')} after a warm-up; the other torch/OpenBLAS threads: ${others}`,
+  };
+}
+
 async function mlpSection(res) {
   const sec = {
     title: 'MLP epoch',
@@ -168,6 +209,7 @@ async function mlpSection(res) {
   sec.breakdownEpochs[1] = one.best;
   sec.gemmnetOneThread = one;
   sec.rows[0].note += `; 1 thread: ${one.best.toFixed(3)} s`;
+  if (res.torch) sec.rows.push(torchRow(res, 'mlp'));
   if (!opts.skipNumpy && !res.skipped.numpy) {
     const n = numpyRows(res, 'mlp', { epochs: opts.reps.numpyMlp, warmup: 1 });
     sec.rows.push(...n.rows);
@@ -206,6 +248,7 @@ async function cnnSection(res) {
     say('gemmnet CNN breakdown');
     sec.cnnBreakdown = { ...(await cnnBreakdown({ batches: opts.quick ? 30 : 80 })), threads: r.threads };
   }
+  if (res.torch) sec.rows.push(torchRow(res, 'cnn'));
   if (!opts.skipNumpy && !res.skipped.numpy) {
     const n = numpyRows(res, 'cnn', { limit: opts.numpyCnnLimit, epochs: opts.reps.numpyCnn, warmup: 0 });
     sec.rows.push(...n.rows);
@@ -240,10 +283,22 @@ async function main() {
     skipped: {},
     notes: [],
   };
+  const had = removed();
+  res.removedEnv = had;
+  res.notes.push(Object.keys(had).length
+    ? `${Object.entries(had).map(([k, v]) => `${k}=${v}`).join(', ')} removed for everything the benchmark runs ` +
+      '(gemmnet, PyTorch, NumPy, TensorFlow.js, onnxruntime-node): each OpenBLAS picks its kernels by itself.'
+    : `${CORE_OVERRIDES.join(' / ')} were not set; every party picks its kernels by itself.`);
   const envBlas = Object.keys(process.env).filter((k) => k.startsWith('OPENBLAS'));
-  if (envBlas.length) res.notes.push(`OpenBLAS variables in the environment: ${envBlas.map((k) => `${k}=${process.env[k]}`).join(', ')}`);
-  if (['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].some((k) => k in process.env)) {
-    res.notes.push('OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE were unset for the NumPy processes only.');
+  if (envBlas.length) res.notes.push(`OpenBLAS variables left in the environment: ${envBlas.map((k) => `${k}=${process.env[k]}`).join(', ')}`);
+  if (opts.skipTorch) res.skipped.torch = 'skipped (--skip-torch)';
+  else {
+    const t = ensureTorch({ install: opts.install, say });
+    if (t.error) res.skipped.torch = t.error;
+    else {
+      res.torchVersion = t.version;
+      if (t.installed) res.notes.push(`PyTorch ${t.version}: ${t.installed}.`);
+    }
   }
   if (opts.skipNumpy) res.skipped.numpy = 'skipped (--skip-numpy)';
   else {
@@ -255,9 +310,10 @@ async function main() {
     const why = tfjsMissing();
     if (why) res.skipped.tfjs = why;
   }
+  const partyName = { tfjs: 'TensorFlow.js', numpy: 'NumPy', torch: 'PyTorch' };
   for (const [what, why] of Object.entries(res.skipped)) {
     say(`${what}: ${why}`);
-    res.notes.push(`${what === 'tfjs' ? 'TensorFlow.js' : 'NumPy'}: ${why}`);
+    res.notes.push(`${partyName[what]}: ${why}`);
   }
 
   const runPhase = phase();
@@ -270,6 +326,20 @@ async function main() {
   res.secondCore = [];
   const probe = (when) => res.secondCore.push({ when, ...g.secondCoreProbe() });
   probe('start');
+  if (!opts.skipAgree) {
+    say('agreement: a short training run at gemmnet\'s own kernels and at the CI setting');
+    res.agreement = agreement();
+    if (res.agreement.error) res.notes.push(`agreement check failed to run: ${res.agreement.error}`);
+  }
+  if (!res.skipped.torch) {
+    const parts = [...(opts.only !== 'cnn' ? ['mlp'] : []), ...(opts.only !== 'mlp' ? ['cnn'] : []), ...(opts.skipPredict ? [] : ['predict'])];
+    quiet();
+    say(`PyTorch (${parts.join(', ')}) at torch threads 1 and 2 × OpenBLAS threads 1 and 2`);
+    res.torch = torchRuns({ parts, mlpEpochs: opts.reps.torchMlp, cnnEpochs: opts.reps.torchCnn, cnnLimit: opts.torchCnnLimit,
+      predictBudget: opts.predictBudget });
+    for (const c of res.torch.combos) if (c.error) res.notes.push(c.error);
+    probe('after the PyTorch runs');
+  }
   if (opts.only !== 'cnn') {
     res.mlp = await mlpSection(res);
     probe('after the MLP epochs');
@@ -282,8 +352,35 @@ async function main() {
     res.cnn = await cnnSection(res);
     probe('after the CNN epochs');
   }
+  if (!opts.skipPredict) {
+    quiet();
+    say('predict() throughput');
+    res.predict = { gemmnet: await gemmnetPredict({ budget: opts.predictBudget }) };
+    const why = onnxMissing();
+    if (why) res.predict.onnxSkipped = why;
+    else {
+      say('onnxruntime-node throughput');
+      try {
+        res.predict.onnx = await onnxPredict({ budget: opts.predictBudget });
+      } catch (e) {
+        res.predict.onnxSkipped = `skipped: onnxruntime-node failed: ${e.message.split('\n')[0]}`;
+      }
+    }
+    if (res.predict.onnxSkipped) res.notes.push(`onnxruntime-node: ${res.predict.onnxSkipped}`);
+  }
   runLoad = runPhase();
 
+  // The ceiling again at the end: on a shared machine one measurement may fall in a busy stretch.
+  // Each thread count keeps the better of the two.
+  quiet();
+  say('sgemm ceiling again');
+  const end = g.sgemmCeiling({ reps: opts.reps.ceiling });
+  for (const [t, r] of Object.entries(end.threads)) {
+    const first = res.ceiling.threads[t];
+    res.ceiling.threads[t] = { ...(r.gflops > first.gflops ? r : first), start: first.gflops, end: r.gflops };
+  }
+  res.ceiling.best = Math.max(...Object.values(res.ceiling.threads).map((t) => t.gflops));
+  res.goals = goals(res);
   res.seconds = (performance.now() - t0) / 1000;
   res.backgroundCores = runLoad.otherCores;
   if (runLoad.otherCores != null && runLoad.otherCores >= 0.25) {

@@ -3,6 +3,9 @@
 // bare sgemm calls NumPy's count is made of. Compared with the epoch train() times, the remainder
 // is the JavaScript around the calls (the loop, validation, yielding to the event loop).
 'use strict';
+// Alone (node bench/lib/breakdown.js), it too runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE: the
+// addon's OpenBLAS reads them when it loads, so this comes before requiring it.
+if (require.main === module) require('./env').reexecClean(__filename, process.argv.slice(2));
 const { performance } = require('perf_hooks');
 const { native } = require('./gemmnet');
 
@@ -42,23 +45,23 @@ function mlpBreakdown({ threads = 2, reps = 3 } = {}) {
   const rule = (offset, length) => ({ kind: 'momentum', v: v.subarray(offset, offset + length), lr: 0.01, gamma: 0.9 });
   const [ruleWh, ruleWo] = [rule(0, I * H), rule(I * H + H, H * C)];
   const steps = [
-    ['gather batch rows', () => native.gatherRows(X, idx, xb, I)],
-    ['dense 1 forward (sgemm 100x1000x784, bias, ReLU)', () => native.denseForward(xb, Wh, bh, h, B, I, H, true)],
-    ['dense 2 forward (sgemm 100x10x1000)', () => native.denseForward(h, Wo, bo, z, B, H, C, false)],
-    ['softmax + cross-entropy, forward and backward', () => {
+    ['gather batch rows', 0, () => native.gatherRows(X, idx, xb, I)],
+    ['dense 1 forward (sgemm 100x1000x784, bias, ReLU)', 2 * B * H * I, () => native.denseForward(xb, Wh, bh, h, B, I, H, true)],
+    ['dense 2 forward (sgemm 100x10x1000)', 2 * B * C * H, () => native.denseForward(h, Wo, bo, z, B, H, C, false)],
+    ['softmax + cross-entropy, forward and backward', 0, () => {
       native.softmaxCEForward(z, labels, p, B, C);
       dz.fill(0);
       native.softmaxCEBackward(p, labels, dz, B, C, 1 / B);
     }],
-    ['dense 2 backward + momentum on W_o (dW 1000x10x100, dx 100x1000x10)', () =>
+    ['dense 2 backward + momentum on W_o (dW 1000x10x100, dx 100x1000x10)', 4 * B * H * C, () =>
       native.denseBackwardUpdate(h, Wo, dz, dbo, dh, B, H, C, 0, ruleWo)],
-    ['ReLU backward', () => {
+    ['ReLU backward', 0, () => {
       dzh.fill(0);
       native.reluBackward(h, dh, dzh);
     }],
-    ['dense 1 backward + momentum on W_h (dW 784x1000x100, db)', () =>
+    ['dense 1 backward + momentum on W_h (dW 784x1000x100, db)', 2 * I * H * B, () =>
       native.denseBackwardUpdate(xb, Wh, dzh, dbh, null, B, I, H, 0, ruleWh)],
-    ['momentum update of the biases (1,010 values)', () => {
+    ['momentum update of the biases (1,010 values)', 0, () => {
       native.momentumUpdate(bh, dbh, v.subarray(I * H, I * H + H), 0.01, 0.9);
       native.momentumUpdate(bo, dbo, v.subarray(I * H + H + H * C), 0.01, 0.9);
     }],
@@ -90,12 +93,13 @@ function mlpBreakdown({ threads = 2, reps = 3 } = {}) {
     };
     // The whole batch back to back, as train() runs it (minus the JavaScript around it).
     const batch = time(() => {
-      for (const [, fn] of steps) fn();
+      for (const [, , fn] of steps) fn();
     });
     return {
       threads,
       batches: BATCHES,
-      steps: steps.map(([name, fn]) => ({ name, seconds: time(fn) })),
+      // flops: the step's matmul work per epoch (2·M·N·K, as flops.js counts), 0 for elementwise steps.
+      steps: steps.map(([name, flop, fn]) => ({ name, flops: flop * BATCHES, seconds: time(fn) })),
       nativeBatchSeconds: batch,
       gemms: gemms.map(([name, fn], i) => {
         const seconds = time(fn);
@@ -159,7 +163,18 @@ async function cnnBreakdown({ batches = 60 } = {}) {
   }
   const median = (a) => a.slice().sort((p, q) => p - q)[a.length >> 1];
   const perEpoch = (name) => (median(samples.get(name)) * 250) / 1000;
-  const steps = [...samples.keys()].filter((k) => k !== 'whole batch').map((name) => ({ name, seconds: perEpoch(name) }));
+  // Matmul work per epoch of each step (2·M·N·K, as flops.js counts; 0 for elementwise steps).
+  const F = 32;
+  const work = {
+    'conv 3x3x32 (im2col + sgemm, bias, ReLU) forward': 2 * 784 * 9 * F * N,
+    'conv 3x3x32 (im2col + sgemm, bias, ReLU) backward': 2 * 784 * 9 * F * N,
+    'FC1 6272x784 forward': 2 * N * 6272 * 784,
+    'FC1 6272x784 backward + Adam on W': 4 * N * 6272 * 784,
+    'FC2 784x10 forward': 2 * N * 784 * 10,
+    'FC2 784x10 backward + Adam on W': 4 * N * 784 * 10,
+  };
+  const steps = [...samples.keys()].filter((k) => k !== 'whole batch')
+    .map((name) => ({ name, flops: (work[name] || 0) * 250, seconds: perEpoch(name) }));
   return { batches, steps, batchSeconds: perEpoch('whole batch') };
 }
 

@@ -6,6 +6,7 @@
 //   node bench/lib/gemmnet.js mlp --threads 2 --epochs 5 [--busy]
 //   node bench/lib/gemmnet.js cnn --epochs 2 --limit 8000
 //   node bench/lib/gemmnet.js spin --threads 2
+//   node bench/lib/gemmnet.js agree --out params.f32
 'use strict';
 const { phase, sleep, withBusy } = require('./load');
 const { loadTrainSet, head, TRAIN } = require('./data');
@@ -210,7 +211,31 @@ function idleSpin({ threads = 2, windowsMs = [10, 50, 200, 1000] } = {}) {
   }
 }
 
-module.exports = { gemmnet, native, sgemmCeiling, secondCoreProbe, mlpEpochs, mlpSession, cnnEpochs, idleSpin, data };
+/**
+ * A short deterministic training run for the agreement check (lib/agree.js): the MLP for 2 epochs on
+ * the first 1000 samples and the CNN for one epoch on the first 320, with train()'s seeded shuffle.
+ * Writes both models' parameters to `out` (float32, MLP's then CNN's) and returns the losses, the
+ * kernel OpenBLAS picked and the parameter counts.
+ */
+async function agreeRun({ out }) {
+  const fs = require('fs');
+  const mlp = gemmnet.mlp({ inputs: 784, hidden: 1000, classes: 10 });
+  const h1 = await gemmnet.train(mlp, head(data(), 1000), { epochs: 2, batchSize: 100, optimizer: gemmnet.momentum({ lr: 0.01, gamma: 0.9 }), seed: 7 });
+  const cnn = gemmnet.cnn();
+  const h2 = await gemmnet.train(cnn, head(data(), 320), { epochs: 1, batchSize: 32, optimizer: gemmnet.adam({ lr: 1e-4 }), seed: 7 });
+  const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  fs.writeFileSync(out, Buffer.concat([bytes(mlp.params), bytes(cnn.params)]));
+  const info = native.buildInfo();
+  return {
+    blasCore: info.blasCore,
+    threads: info.threads,
+    env: Object.fromEntries(['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'].map((k) => [k, process.env[k] ?? null])),
+    losses: { mlp: h1.epochs.map((e) => e.train.loss), cnn: h2.epochs.map((e) => e.train.loss) },
+    params: { mlp: mlp.params.length, cnn: cnn.params.length },
+  };
+}
+
+module.exports = { gemmnet, native, agreeRun, sgemmCeiling, secondCoreProbe, mlpEpochs, mlpSession, cnnEpochs, idleSpin, data };
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
@@ -221,9 +246,10 @@ if (require.main === module) {
   const what = argv[0] || 'mlp';
   const run = async (busy) => {
     if (what === 'spin') return idleSpin({ threads: flag('threads', 2) });
+    if (what === 'agree') return agreeRun({ out: argv[argv.indexOf('--out') + 1] });
     if (what === 'cnn') return cnnEpochs({ epochs: flag('epochs', 2), limit: flag('limit', TRAIN), threads: flag('threads', undefined) });
     if (what !== 'mlp') {
-      throw new Error('usage: node bench/lib/gemmnet.js mlp|cnn|spin [--threads N] [--epochs N] [--limit N] [--busy]');
+      throw new Error('usage: node bench/lib/gemmnet.js mlp|cnn|spin|agree [--threads N] [--epochs N] [--limit N] [--busy]');
     }
     return mlpEpochs({ epochs: flag('epochs', 5), threads: flag('threads', undefined), busy });
   };

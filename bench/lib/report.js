@@ -55,28 +55,128 @@ function spinTable(spin) {
     '\n\n"sys": of which in the kernel, i.e. the workers\' sched_yield() calls while they poll for work.';
 }
 
-function breakdownTable(b, epochSeconds) {
+// One breakdown cell group: seconds, share of the train() epoch, GFLOP/s, and that over the ceiling
+// at the same thread count (– for steps without matmul work).
+function parts(seconds, flops, epoch, ceiling) {
+  const gflops = flops ? flops / seconds / 1e9 : null;
+  return [s3(seconds), pct(epoch ? seconds / epoch : null), gflops ? f1(gflops) : '–', gflops ? pct(gflops / ceiling) : '–'];
+}
+const heads = (t) => [`${t} thr: s`, 'share of epoch', 'GFLOP/s', `of ${t}-thread ceiling`];
+const ceilingAt = (ceiling, t) => (ceiling.threads[t] ? ceiling.threads[t].gflops : ceiling.best);
+
+function breakdownTable(b, epochSeconds, ceiling, gflopPerEpoch) {
   const names = b[0].steps.map((s) => s.name);
-  const rows = names.map((name, i) => [name, ...b.map((x) => s3(x.steps[i].seconds))]);
+  const cells = (x, seconds, flops) => parts(seconds, flops, epochSeconds[x.threads], ceilingAt(ceiling, x.threads));
+  const rows = names.map((name, i) => [name, ...b.flatMap((x) => cells(x, x.steps[i].seconds, x.steps[i].flops))]);
   const sum = (x) => x.steps.reduce((a, s) => a + s.seconds, 0);
-  rows.push(['**sum of the steps timed apart**', ...b.map((x) => s3(sum(x)))]);
-  rows.push(['**the batch\'s native calls back to back**', ...b.map((x) => s3(x.nativeBatchSeconds))]);
-  rows.push(['**train() epoch, as measured above**', ...b.map((x) => s3(epochSeconds[x.threads]))]);
+  const work = gflopPerEpoch * 1e9;
+  rows.push(['**sum of the steps timed apart**', ...b.flatMap((x) => cells(x, sum(x), work))]);
+  rows.push(['**the batch\'s native calls back to back**', ...b.flatMap((x) => cells(x, x.nativeBatchSeconds, work))]);
+  rows.push(['**train() epoch, as measured above**', ...b.flatMap((x) => cells(x, epochSeconds[x.threads], work))]);
+  rows.push(['JavaScript and the rest (epoch minus the calls back to back)',
+    ...b.flatMap((x) => cells(x, epochSeconds[x.threads] - x.nativeBatchSeconds, 0))]);
   const gemm = (x) => x.gemms.reduce((a, g) => a + g.seconds, 0);
-  rows.push(['the five bare sgemm calls NumPy counts', ...b.map((x) => s3(gemm(x)))]);
+  rows.push(['the five bare sgemm calls NumPy counts', ...b.flatMap((x) => cells(x, gemm(x), work))]);
   for (let i = 0; i < b[0].gemms.length; i++) {
-    rows.push([`  sgemm ${b[0].gemms[i].name.replace(/\s+/g, ' ')} (GFLOP/s)`, ...b.map((x) => `${s3(x.gemms[i].seconds)} (${f1(x.gemms[i].gflops)})`)]);
+    rows.push([`  sgemm ${b[0].gemms[i].name.replace(/\s+/g, ' ')}`,
+      ...b.flatMap((x) => cells(x, x.gemms[i].seconds, (x.gemms[i].gflops * 1e9 * x.gemms[i].seconds)))]);
   }
-  return table(['seconds per epoch (80 batches)', ...b.map((x) => `${x.threads} thread${x.threads > 1 ? 's' : ''}`)], rows);
+  return table(['per epoch (80 batches)', ...b.flatMap((x) => heads(x.threads))], rows);
 }
 
-function cnnBreakdownTable(b, epochSeconds) {
-  const rows = b.steps.map((st) => [st.name, s3(st.seconds)]);
-  rows.push(['**sum of the steps timed apart**', s3(b.steps.reduce((a, st) => a + st.seconds, 0))]);
-  rows.push(['**whole batches, as train() runs them (minus its JavaScript)**', s3(b.batchSeconds)]);
-  if (epochSeconds != null) rows.push(['**train() epoch, as measured above**', s3(epochSeconds)]);
-  return table(['seconds per 8000-sample epoch (250 batches)', `${b.threads} threads`], rows) +
-    `\n\nMedians over ${b.batches} batches of 32 random images, times 250.`;
+function cnnBreakdownTable(b, epochSeconds, ceiling, gflopPerEpoch) {
+  const c = ceilingAt(ceiling, b.threads);
+  const epoch = epochSeconds != null ? epochSeconds : b.batchSeconds;
+  const rows = b.steps.map((st) => [st.name, ...parts(st.seconds, st.flops, epoch, c)]);
+  const work = gflopPerEpoch * 1e9;
+  rows.push(['**sum of the steps timed apart**', ...parts(b.steps.reduce((a, st) => a + st.seconds, 0), work, epoch, c)]);
+  rows.push(['**whole batches, as train() runs them (minus its JavaScript)**', ...parts(b.batchSeconds, work, epoch, c)]);
+  if (epochSeconds != null) {
+    rows.push(['**train() epoch, as measured above**', ...parts(epochSeconds, work, epoch, c)]);
+    rows.push(['JavaScript and the rest (epoch minus whole batches)', ...parts(epochSeconds - b.batchSeconds, 0, epoch, c)]);
+  }
+  return table(['per 8000-sample epoch (250 batches)', ...heads(b.threads)], rows) +
+    `\n\nMedians over ${b.batches} batches of 32 random images, times 250.` +
+    (epochSeconds == null ? ' Shares are of the whole batches (no train() epoch was measured).' : '');
+}
+
+function kernelsTable(res) {
+  const gi = res.gemmnet;
+  const rows = [['gemmnet (benchmark, variables removed)', `${gi.blasConfig || '–'}`, gi.blasCore, `SIMD kernels: ${gi.simd}`]];
+  const a = res.agreement;
+  if (a && !a.error) {
+    rows.push([`gemmnet at the CI setting (${Object.entries(a.ciEnv).map(([k, v]) => `${k}=${v}`).join(' ')})`, 'the same library', a.ciCore,
+      'only in the agreement check below']);
+  }
+  if (res.numpyBlas) rows.push(['NumPy', res.numpyBlas.config || '–', res.numpyBlas.core || '–', '']);
+  else rows.push(['NumPy', '–', '–', res.skipped.numpy || 'not run']);
+  const t = res.torch && res.torch.combos.find((c) => !c.error);
+  if (t) {
+    const cap = ((t.config || '').match(/CPU capability usage: (\S+)/) || [])[1];
+    const dnn = ((t.config || '').match(/MKL-DNN (v[\d.]+)/) || [])[1];
+    rows.push([`PyTorch ${t.torch}`, `${t.blas.config || '–'} (${t.blas.library || '?'})`, t.blas.core || '–',
+      `ATen CPU capability ${cap || '?'}; oneDNN ${dnn || '?'} ${t.mkldnn ? '(convolutions)' : '(not available)'}`]);
+  } else rows.push(['PyTorch', '–', '–', res.skipped.torch || 'failed (see notes)']);
+  if (res.predict) {
+    rows.push(['onnxruntime-node', res.predict.onnx ? `${res.predict.onnx.version || ''} (MLAS, its own kernels)` : '–', '–',
+      res.predict.onnxSkipped || '']);
+  }
+  return table(['party', 'BLAS', 'kernel (core)', 'other'], rows);
+}
+
+function agreementText(a) {
+  if (!a) return null;
+  if (a.error) return `The check did not run: ${a.error}`;
+  const env = Object.entries(a.ciEnv).map(([k, v]) => `${k}=${v}`).join(' ');
+  const rows = a.parts.map((p) => [p.model.toUpperCase(), p.losses.own.map((l) => l.toFixed(6)).join(', '),
+    p.losses.ci.map((l) => l.toFixed(6)).join(', '), p.lossRel.toExponential(1), p.relL2.toExponential(1), p.relMax.toExponential(1)]);
+  return `The same deterministic training run (MLP: 2 epochs on 1000 samples; CNN: 1 epoch on 320; seeded shuffle, ${a.threads} ` +
+    `threads) in two processes: at gemmnet's own kernels (${a.ownCore}) and at the CI setting ${env} (${a.ciCore}; ${a.ciSource}). ` +
+    `Relative tolerance ${a.tolerance}: **${a.ok ? 'agree' : 'DO NOT AGREE'}**` +
+    (a.ownCore === a.ciCore ? ' (but both runs took the same kernel, so this compares nothing)' : '') + '.\n\n' +
+    table(['model', 'losses, own kernels', 'losses, CI setting', 'max relative loss difference', 'weights: ‖Δ‖ / ‖W‖',
+      'weights: max |Δ| / max |W|'], rows);
+}
+
+function predictTable(res) {
+  const p = res.predict;
+  const { bestOver, BATCHES } = require('./predict');
+  const rows = [];
+  const thr = (b) => (b ? ` (${b.threads})` : '');
+  for (const model of ['mlp', 'cnn']) {
+    const ours = bestOver(p.gemmnet[model]);
+    const onnx = p.onnx ? bestOver(p.onnx[model]) : null;
+    let torch = null;
+    if (res.torch) {
+      torch = {};
+      for (const b of BATCHES) {
+        for (const c of res.torch.combos) {
+          const r = c.predict && c.predict[model] && c.predict[model][b];
+          if (r != null && (!torch[b] || r > torch[b].rate)) torch[b] = { rate: r, threads: `${c.threads}/${c.blasThreads}` };
+        }
+      }
+    }
+    for (const b of BATCHES) {
+      const o = ours[b];
+      const t = torch && torch[b];
+      const x = onnx && onnx[b];
+      rows.push([model.toUpperCase(), String(b), o ? `${f1(o.rate)}${thr(o)}` : '–', t ? `${f1(t.rate)}${thr(t)}` : '–',
+        t ? `${f2(o.rate / t.rate)}×` : '–', x ? `${f1(x.rate)}${thr(x)}` : '–', x ? `${f2(o.rate / x.rate)}×` : '–']);
+    }
+  }
+  let text = table(['model', 'batch', 'gemmnet images/s (threads)', 'PyTorch images/s (torch/OpenBLAS threads)', 'gemmnet / PyTorch',
+    'onnxruntime-node images/s (intra-op threads)', 'gemmnet / onnxruntime'], rows);
+  if (p.onnxSkipped) text += `\n\nonnxruntime-node: ${p.onnxSkipped}.`;
+  if (p.onnx) {
+    text += `\n\nonnxruntime-node's output against predict()'s on 32 images, largest difference: MLP ${p.onnx.mlp.maxAbsDiff.toExponential(1)}, ` +
+      `CNN ${p.onnx.cnn.maxAbsDiff.toExponential(1)}.`;
+  }
+  return text;
+}
+
+function goalsTable(list) {
+  const rows = list.map((g) => [g.goal, g.met == null ? 'not measured' : g.met ? '**met**' : '**not met**', g.how || '']);
+  return table(['goal', 'status', 'numbers (this run)'], rows);
 }
 
 function markdown(res) {
@@ -87,19 +187,42 @@ function markdown(res) {
   const gi = res.gemmnet;
   const pool = gi.blasThreads != null ? `, ${gi.threads} pool threads with OpenBLAS at ${gi.blasThreads} inside` : `, ${gi.threads} threads`;
   out.push(`${m.cpu}, ${m.cores} cores; Node ${m.node}; gemmnet ${gi.sourceHash}: ${gi.blasConfig || ''} (core ${gi.blasCore}, ` +
-    `SIMD ${gi.simd}${pool}); NumPy ${res.numpyBlas ? `${res.numpyBlas.config} (core ${res.numpyBlas.core})` : 'not run'}. ` +
-    `Data: ${res.data}. Load average at the start: ${m.loadavg}.`);
+    `SIMD ${gi.simd}${pool}); NumPy ${res.numpyBlas ? `${res.numpyBlas.config} (core ${res.numpyBlas.core})` : 'not run'}; ` +
+    `PyTorch ${res.torchVersion || 'not run'}. Data: ${res.data}. Load average at the start: ${m.loadavg}.`);
+  if (res.goals && res.goals.length) {
+    out.push('');
+    out.push('## Goals (ratios measured in this run)');
+    out.push('');
+    out.push(goalsTable(res.goals));
+    if (res.backgroundCores != null && res.backgroundCores >= 0.25) {
+      out.push('');
+      out.push(`Measured while other processes kept ${f2(res.backgroundCores)} of ${m.cores} cores busy on average: ` +
+        'the ceiling and 2-thread runs suffer most, so these ratios are not what a quiet machine gives (see the notes).');
+    }
+  }
+  out.push('');
+  out.push('## BLAS kernels in use');
+  out.push('');
+  out.push(kernelsTable(res));
+  const agree = agreementText(res.agreement);
+  if (agree) {
+    out.push('');
+    out.push('## gemmnet at its own kernels against the CI setting');
+    out.push('');
+    out.push(agree);
+  }
   out.push('');
   out.push('"background cores": cores kept busy by processes other than the benchmark\'s own during that measurement ' +
     `(the machine has ${m.cores}); anything well above 0 makes the numbers slower and noisier than the hardware allows.`);
   const c = res.ceiling;
   out.push('');
-  out.push(`## sgemm ceiling (${c.size}³, best of ${c.reps})`);
+  out.push(`## sgemm ceiling: gemmnet's native.gemm at its own kernels (${gi.blasCore}), ${c.size}³, best of ${c.reps}`);
   out.push('');
-  out.push(table(['threads', 'GFLOP/s', 'background cores'],
-    Object.entries(c.threads).sort((a, b) => b[0] - a[0]).map(([t, r]) => [t, f1(r.gflops), bg(r.load)])));
+  out.push(table(['threads', 'GFLOP/s', 'at the start', 'at the end', 'background cores (of the better)'],
+    Object.entries(c.threads).sort((a, b) => b[0] - a[0]).map(([t, r]) => [t, f1(r.gflops), f1(r.start), f1(r.end), bg(r.load)])));
   out.push('');
-  out.push(`Ceiling used below: ${f1(c.best)} GFLOP/s (the better of the two).`);
+  out.push(`Ceiling used below: ${f1(c.best)} GFLOP/s (the best of the four); the breakdowns compare with the ceiling at ` +
+    'their own thread count.');
   if (res.secondCore && res.secondCore.length) {
     out.push('');
     out.push('Second-core check, 1024³ sgemm, 2 threads over 1: ' +
@@ -120,14 +243,23 @@ function markdown(res) {
       out.push('');
       out.push('### Where gemmnet\'s MLP epoch goes');
       out.push('');
-      out.push(breakdownTable(sec.breakdown, sec.breakdownEpochs));
+      out.push(breakdownTable(sec.breakdown, sec.breakdownEpochs, c, sec.gflopPerEpoch));
     }
     if (sec.cnnBreakdown) {
       out.push('');
       out.push('### Where gemmnet\'s CNN epoch goes');
       out.push('');
-      out.push(cnnBreakdownTable(sec.cnnBreakdown, sec.gemmnet && sec.gemmnet.bestPer8000));
+      out.push(cnnBreakdownTable(sec.cnnBreakdown, sec.gemmnet && sec.gemmnet.bestPer8000, c, sec.gflopPerEpoch));
     }
+  }
+  if (res.predict) {
+    out.push('');
+    out.push('## predict() throughput');
+    out.push('');
+    out.push('Untrained models (the speed does not depend on the weights); softmax probabilities out; best of 1 and 2 threads ' +
+      'for gemmnet and onnxruntime-node, of the four torch/OpenBLAS thread combinations for PyTorch (under torch.inference_mode()).');
+    out.push('');
+    out.push(predictTable(res));
   }
   if (res.contention) {
     out.push('');

@@ -5,7 +5,8 @@ const { spawnSync } = require('child_process');
 const { phase } = require('./load');
 
 const BENCH = path.join(__dirname, '..');
-const INSTALL = 'npm install --prefix bench';
+// onnxruntime-node is in the same package.json; without the variable its install script may fetch CUDA.
+const INSTALL = 'ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix bench';
 
 /** A reason when bench/node_modules lacks TensorFlow.js, else null. */
 function tfjsMissing() {
