@@ -143,6 +143,15 @@ node -e '
   if (!(l.every(Number.isFinite) && l[l.length - 1] < l[0])) throw new Error("MLP loss did not fall");
   if (!r.cnn.losses.every(Number.isFinite)) throw new Error("CNN loss not finite");
 ' "$arm_out"
+# qemu's default CPU is unknown to OpenBLAS (generic ARMV8 kernels); a Neoverse N1 runs its own.
+n1_out=$(QEMU_CPU=neoverse-n1 GEMMNET_NATIVE="$arm_addon" "$arm_node" scripts/platform-probe.js)
+node -e '
+  const r = JSON.parse(process.argv[1]);
+  console.log("  as a Neoverse N1: kernel " + r.info.blasCore + ", mlp losses " + r.mlp.losses.map((x) => x.toFixed(6)));
+  if (r.info.blasCore.toLowerCase() !== "neoversen1") throw new Error("expected the Neoverse N1 kernels");
+  const l = r.mlp.losses;
+  if (!(l.every(Number.isFinite) && l[l.length - 1] < l[0])) throw new Error("MLP loss did not fall");
+' "$n1_out"
 say "  training: $((SECONDS - t0)) s"
 t0=$SECONDS
 # The kernel tests: against naive references, gradient checks, SIMD levels agreeing.
@@ -153,7 +162,9 @@ fi
 for f in test/01-kernels-dense.test.js test/01b-kernels-optim.test.js test/kernels-cnn.test.js; do
   [[ -f "$f" ]] && kernel_tests+=("$f")
 done
-GEMMNET_NATIVE="$arm_addon" "$arm_node" node_modules/mocha/bin/mocha.js --no-config --timeout 1200000 \
+# GEMMNET_SIMD=neon names this machine's best level, so the tests that compare SIMD levels in child
+# processes compare NEON against the scalar code (their table of levels is x86's).
+GEMMNET_SIMD=neon GEMMNET_NATIVE="$arm_addon" "$arm_node" node_modules/mocha/bin/mocha.js --no-config --timeout 1200000 \
   --reporter dot "${kernel_tests[@]}" test/1-kernels/platforms.test.js
 say "  kernel tests: $((SECONDS - t0)) s"
 unset NODE_OPTIONS
