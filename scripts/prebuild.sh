@@ -92,5 +92,7 @@ build_arch() {
 }
 
 for arch in $archs; do build_arch "$arch"; done
+# OpenBLAS's licence (BSD-3-Clause) travels with the binaries that contain it.
+tar -xJOf "$(fetch_openblas_source)" "OpenBLAS-$OPENBLAS_VERSION/LICENSE" >prebuilds/LICENSE-OpenBLAS.txt
 echo "prebuild: sources $(node scripts/source-hash.js)"
 sha256sum prebuilds/linux-*/*
