@@ -14,6 +14,8 @@ GN_BLAS_API void gn_blas_set_threads(int n);
 GN_BLAS_API int gn_blas_get_threads(void);
 GN_BLAS_API const char* gn_blas_corename(void);
 GN_BLAS_API const char* gn_blas_config(void);
+// The OpenBLAS release, e.g. "0.3.29".
+GN_BLAS_API const char* gn_blas_version(void);
 
 #ifdef __cplusplus
 }

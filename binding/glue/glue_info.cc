@@ -14,10 +14,16 @@ Napi::Value BuildInfo(const Napi::CallbackInfo& info) {
   out["sourceHash"] = GEMMNET_SOURCE_HASH;
   out["blasCore"] = gn_blas_corename();
   out["blasConfig"] = gn_blas_config();
+  out["blasVersion"] = gn_blas_version();
   out["simd"] = simd_name(simd_level());
   out["threads"] = get_threads();
   out["blasThreads"] = gn_blas_get_threads();
   out["napiVersion"] = NAPI_VERSION;
+#if defined(__x86_64__)
+  out["arch"] = "x64";
+#elif defined(__aarch64__)
+  out["arch"] = "arm64";
+#endif
 #if defined(__SANITIZE_ADDRESS__)
   out["sanitizers"] = true;
 #else

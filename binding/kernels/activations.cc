@@ -2,7 +2,11 @@
 
 #include <cmath>
 
+#if defined(__SSE2__)
 #include <emmintrin.h>  // SSE2: part of every x86-64 CPU
+#elif defined(__ARM_NEON)
+#include <arm_neon.h>  // Advanced SIMD: part of every ARMv8-A CPU
+#endif
 
 #include "kernels/parallel.h"
 
@@ -17,11 +21,20 @@ void relu_backward(const float* y, const float* dy, float* dx, size_t total, boo
   // Elementwise, so ranges of it run over the pool.
   parallel_ranges(total, 65536, [&](size_t begin, size_t end) {
     size_t i = begin;
+#if defined(__SSE2__)
     const __m128 zero = _mm_setzero_ps();
     for (; i + 4 <= end; i += 4) {
       const __m128 pass = _mm_and_ps(_mm_cmpgt_ps(_mm_loadu_ps(y + i), zero), _mm_loadu_ps(dy + i));
       _mm_storeu_ps(dx + i, accumulate ? _mm_add_ps(_mm_loadu_ps(dx + i), pass) : pass);
     }
+#elif defined(__ARM_NEON)
+    const float32x4_t zero = vdupq_n_f32(0.f);
+    for (; i + 4 <= end; i += 4) {
+      const uint32x4_t gt = vcgtq_f32(vld1q_f32(y + i), zero);  // false for NaN, as above
+      const float32x4_t pass = vreinterpretq_f32_u32(vandq_u32(gt, vreinterpretq_u32_f32(vld1q_f32(dy + i))));
+      vst1q_f32(dx + i, accumulate ? vaddq_f32(vld1q_f32(dx + i), pass) : pass);
+    }
+#endif
     for (; i < end; i++) {
       const float pass = y[i] > 0.f ? dy[i] : 0.f;
       dx[i] = accumulate ? dx[i] + pass : pass;

@@ -29,8 +29,11 @@ void im2col_scalar(const float* x, float* col, const ConvShape& s) { im2col_runs
 
 void im2col(const float* x, float* col, const ConvShape& s) {
   switch (simd_level()) {
+#if defined(__x86_64__)
     case Simd::Avx512: im2col_avx512(x, col, s); break;
     case Simd::Avx2: im2col_avx2(x, col, s); break;
+#endif
+    // arm64: the scalar runs, which the compiler vectorizes with NEON (part of the baseline).
     default: im2col_scalar(x, col, s); break;
   }
 }

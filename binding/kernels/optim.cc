@@ -14,6 +14,22 @@ namespace optim_scalar {
 #include "kernels/optim_impl.h"
 }  // namespace optim_scalar
 
+// The AVX levels where they exist; elsewhere (arm64) the scalar loops, which the compiler vectorizes
+// with NEON (part of the baseline).
+#if defined(__x86_64__)
+#define GN_AVX(level, call) \
+  if (level == Simd::Avx512) optim_avx512::call; \
+  else if (level == Simd::Avx2) optim_avx2::call; \
+  else optim_scalar::call
+#define GN_AVX_RETURN(level, call) \
+  if (level == Simd::Avx512) return optim_avx512::call; \
+  if (level == Simd::Avx2) return optim_avx2::call; \
+  return optim_scalar::call
+#else
+#define GN_AVX(level, call) ((void)level, optim_scalar::call)
+#define GN_AVX_RETURN(level, call) return ((void)level, optim_scalar::call)
+#endif
+
 namespace {
 
 // Updates stream through memory; big buffers are cut into blocks spread over the pool.
@@ -33,9 +49,7 @@ void blocks(size_t n, F&& body) {
 void momentum_update(float* w, const float* g, float* v, size_t n, float lr, float gamma) {
   const Simd level = simd_level();
   blocks(n, [=](size_t begin, size_t end) {
-    if (level == Simd::Avx512) optim_avx512::momentum_block(w, g, v, begin, end, lr, gamma);
-    else if (level == Simd::Avx2) optim_avx2::momentum_block(w, g, v, begin, end, lr, gamma);
-    else optim_scalar::momentum_block(w, g, v, begin, end, lr, gamma);
+    GN_AVX(level, momentum_block(w, g, v, begin, end, lr, gamma));
   });
 }
 
@@ -50,9 +64,7 @@ void adam_update(float* w, const float* g, float* m, float* v, size_t n, float l
   const float lr_t = adam_step_size(lr, beta1, beta2, t);
   const Simd level = simd_level();
   blocks(n, [=](size_t begin, size_t end) {
-    if (level == Simd::Avx512) optim_avx512::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
-    else if (level == Simd::Avx2) optim_avx2::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
-    else optim_scalar::adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps);
+    GN_AVX(level, adam_block(w, g, m, v, begin, end, lr_t, beta1, beta2, eps));
   });
 }
 
@@ -64,21 +76,15 @@ void apply_update(const UpdateRule& r, float* w, const float* g, size_t begin, s
   const Simd level = simd_level();
   if (r.kind == UpdateRule::Adam) {
     float* s2 = r.s2 + begin;
-    if (level == Simd::Avx512) optim_avx512::adam_block(wb, g, s1, s2, 0, n, r.lr, r.p1, r.p2, r.eps);
-    else if (level == Simd::Avx2) optim_avx2::adam_block(wb, g, s1, s2, 0, n, r.lr, r.p1, r.p2, r.eps);
-    else optim_scalar::adam_block(wb, g, s1, s2, 0, n, r.lr, r.p1, r.p2, r.eps);
+    GN_AVX(level, adam_block(wb, g, s1, s2, 0, n, r.lr, r.p1, r.p2, r.eps));
   } else {
-    if (level == Simd::Avx512) optim_avx512::momentum_block(wb, g, s1, 0, n, r.lr, r.p1);
-    else if (level == Simd::Avx2) optim_avx2::momentum_block(wb, g, s1, 0, n, r.lr, r.p1);
-    else optim_scalar::momentum_block(wb, g, s1, 0, n, r.lr, r.p1);
+    GN_AVX(level, momentum_block(wb, g, s1, 0, n, r.lr, r.p1));
   }
 }
 
 double decay(const float* w, float* g, size_t n, float l2) {
   const Simd level = simd_level();
-  if (level == Simd::Avx512) return optim_avx512::decay_block(w, g, n, l2);
-  if (level == Simd::Avx2) return optim_avx2::decay_block(w, g, n, l2);
-  return optim_scalar::decay_block(w, g, n, l2);
+  GN_AVX_RETURN(level, decay_block(w, g, n, l2));
 }
 
 double sum_squares(const float* x, size_t n) {

@@ -2,7 +2,11 @@
 
 #include <cstring>
 
+#if defined(__SSE2__)
 #include <emmintrin.h>  // SSE2: part of every x86-64 CPU
+#elif defined(__ARM_NEON)
+#include <arm_neon.h>  // Advanced SIMD: part of every ARMv8-A CPU
+#endif
 
 #include "kernels/parallel.h"
 
@@ -40,6 +44,7 @@ void pool_samples(const float* x, float* y, int32_t* argmax, const PoolShape& sh
             // Branch-free select, four channels at a time: data-dependent branches would mispredict
             // half the time, and the compiler does not vectorize the mixed float/int select.
             int c = 0;
+#if defined(__SSE2__)
             const __m128i lanes = _mm_setr_epi32(0, 1, 2, 3);
             for (; c + 4 <= C; c += 4) {
               const __m128 v = _mm_loadu_ps(xv + c), cur = _mm_loadu_ps(ym + c);
@@ -51,6 +56,16 @@ void pool_samples(const float* x, float* y, int32_t* argmax, const PoolShape& sh
               _mm_storeu_si128(reinterpret_cast<__m128i*>(am + c),
                                _mm_or_si128(_mm_and_si128(g, idx), _mm_andnot_si128(g, old)));
             }
+#elif defined(__ARM_NEON)
+            const int32x4_t lanes = {0, 1, 2, 3};
+            for (; c + 4 <= C; c += 4) {
+              const float32x4_t v = vld1q_f32(xv + c), cur = vld1q_f32(ym + c);
+              const uint32x4_t gt = vcgtq_f32(v, cur);  // false for NaN: the earlier tap stays
+              vst1q_f32(ym + c, vbslq_f32(gt, v, cur));
+              const int32x4_t idx = vaddq_s32(vdupq_n_s32(base + c), lanes);
+              vst1q_s32(am + c, vbslq_s32(gt, idx, vld1q_s32(am + c)));
+            }
+#endif
             for (; c < C; c++) {
               const float v = xv[c];
               const bool greater = v > ym[c];

@@ -18,14 +18,20 @@ void small_gemm(int M, int N, int K, const float* A, const float* B, float* C,
   // Blocks of whole 16-column groups, two per thread: each thread streams its own columns of B.
   const int groups = (N + 15) / 16;
   const int blocks = std::max(1, std::min(2 * pool_threads(), groups));
+#if defined(__x86_64__)
   const bool wide = simd_level() == Simd::Avx512;
+#endif
   parallel_for(blocks, [&](int c) {
     const int n0 = std::min(N, (int)((long)groups * c / blocks) * 16);
     const int n1 = std::min(N, (int)((long)groups * (c + 1) / blocks) * 16);
     if (n0 >= n1) return;
     before(n0, n1);
+#if defined(__x86_64__)
     if (wide) small_gemm_avx512(M, n0, n1, K, A, K, B, N, C, N);
     else small_gemm_avx2(M, n0, n1, K, A, K, B, N, C, N);
+#elif defined(__aarch64__)
+    small_gemm_neon(M, n0, n1, K, A, K, B, N, C, N);
+#endif
     after(n0, n1);
   });
 }

@@ -4,7 +4,7 @@
 // place instead, a strip of columns at a time, kept in cache across the rows of A.
 //
 // Each C element gets C + sum_k A[m,k] B[k,n]: per block of 256 k, the products are accumulated from
-// zero with one fused multiply-add per k in increasing k, then added to C; the AVX2 and AVX-512
+// zero with one fused multiply-add per k in increasing k, then added to C; the AVX2, AVX-512 and NEON
 // versions do exactly this and give the same bits.
 #pragma once
 #include <functional>
@@ -16,6 +16,9 @@ void small_gemm_avx2(int M, int n0, int n1, int K, const float* A, int lda, cons
                      int ldc);
 void small_gemm_avx512(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb,
                        float* C, int ldc);
+
+void small_gemm_neon(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb, float* C,
+                     int ldc);
 
 // Whether small_gemm (below) takes this shape at the CPU's SIMD level: few rows, and enough work to
 // be worth the pool.
