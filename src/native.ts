@@ -15,8 +15,12 @@ export interface BuildInfo {
   /** OpenBLAS core type in use (picked at run time) and its build configuration. */
   blasCore: string;
   blasConfig: string;
-  /** SIMD level chosen at run time for gemmnet's own kernels (x64: avx512, avx2 or scalar). */
-  simd: string;
+  /** SIMD level chosen at run time for gemmnet's own kernels: avx512, avx2 or scalar (x64), neon (arm64). */
+  simd: 'avx512' | 'avx2' | 'neon' | 'scalar';
+  /** The processor architecture the binary was built for. */
+  arch: 'x64' | 'arm64';
+  /** Version of the OpenBLAS linked in, as it reports itself. */
+  blasVersion: string;
   /** Threads of gemmnet's own pool (setThreads, GEMMNET_THREADS; one per core by default). */
   threads: number;
   /** Threads of OpenBLAS itself: 1, since it runs inside gemmnet's pool. */

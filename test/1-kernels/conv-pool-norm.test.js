@@ -217,7 +217,7 @@ describe('conv2d (im2col + sgemm)', () => {
       });
       assert.strictEqual(child.status, 0, child.stderr);
       const theirs = JSON.parse(child.stdout), ours = simdProbe(native);
-      const order = ['scalar', 'avx2', 'avx512'];
+      const order = ['scalar', 'neon', 'avx2', 'avx512'];
       assert.ok(order.indexOf(theirs.simd) <= order.indexOf(level), `the child runs ${theirs.simd}`);
       if (!process.env.GEMMNET_SIMD) {  // then ours is the CPU's best, and the child gets level or less
         const expected = order[Math.min(order.indexOf(level), order.indexOf(ours.simd))];
