@@ -154,13 +154,11 @@ node -e '
 ' "$n1_out"
 say "  training: $((SECONDS - t0)) s"
 t0=$SECONDS
-# The kernel tests: against naive references, gradient checks, SIMD levels agreeing.
+# The kernel tests (against naive references, SIMD levels agreeing) and the layers' gradient checks
+# (finite differences, NumPy float64). prebuild.test.js is about the x64 files on this machine.
 kernel_tests=()
-if compgen -G "test/1-kernels/*.test.js" >/dev/null; then
-  for f in test/1-kernels/*.test.js; do [[ "$f" == */platforms.test.js ]] || kernel_tests+=("$f"); done
-fi
-for f in test/01-kernels-dense.test.js test/01b-kernels-optim.test.js test/kernels-cnn.test.js; do
-  [[ -f "$f" ]] && kernel_tests+=("$f")
+for f in test/1-kernels/*.test.js test/2-layers/*.test.js; do
+  [[ "$f" == */platforms.test.js || "$f" == */prebuild.test.js ]] || kernel_tests+=("$f")
 done
 # GEMMNET_SIMD=neon names this machine's best level, so the tests that compare SIMD levels in child
 # processes compare NEON against the scalar code (their table of levels is x86's).
