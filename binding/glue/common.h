@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "kernels/fpenv.h"
 
@@ -50,6 +51,18 @@ inline I32 i32Arg(const Napi::CallbackInfo& info, size_t i, const char* name) {
     throwType(info.Env(), std::string(name) + " must be an Int32Array");
   auto a = v.As<Napi::Int32Array>();
   return {a.Data(), a.ElementLength()};
+}
+
+// An Int32Array of indices or sizes, copied once into memory of our own. Its buffer may be a
+// SharedArrayBuffer that another thread writes while native code runs: a value checked in place
+// could change before it is used as an index, so it is checked and used from the copy.
+struct I32Copy {
+  std::vector<int32_t> values;
+  I32 view() { return {values.data(), values.size()}; }
+};
+inline I32Copy i32Copy(const Napi::CallbackInfo& info, size_t i, const char* name) {
+  I32 a = i32Arg(info, i, name);
+  return {std::vector<int32_t>(a.data, a.data + a.length)};
 }
 
 // A non-negative integer dimension below 2^31.

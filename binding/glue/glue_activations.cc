@@ -75,7 +75,8 @@ Napi::Value SoftmaxCEForward(const Napi::CallbackInfo& info) {
   requireArgs(info, 5, "softmaxCEForward");
   auto env = info.Env();
   F32 z = f32Arg(info, 0, "z");
-  I32 labels = i32Arg(info, 1, "labels");
+  I32Copy labelCopy = i32Copy(info, 1, "labels");
+  I32 labels = labelCopy.view();
   F32 p = f32Arg(info, 2, "p");
   int N = dimArg(info, 3, "N"), C = dimArg(info, 4, "C");
   if (C < 1) throwRange(env, "C must be at least 1");
@@ -96,7 +97,8 @@ Napi::Value SoftmaxCEBackward(const Napi::CallbackInfo& info) {
   requireArgs(info, 6, "softmaxCEBackward");
   auto env = info.Env();
   F32 p = f32Arg(info, 0, "p");
-  I32 labels = i32Arg(info, 1, "labels");
+  I32Copy labelCopy = i32Copy(info, 1, "labels");
+  I32 labels = labelCopy.view();
   F32 dz = f32Arg(info, 2, "dz");
   int N = dimArg(info, 3, "N"), C = dimArg(info, 4, "C");
   float scale = (float)numArg(info, 5, "scale");

@@ -92,9 +92,9 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   auto env = info.Env();
   F32 x = f32Arg(info, 0, "x"), W = f32Arg(info, 1, "W"), b = f32Arg(info, 2, "b", true),
       y = f32Arg(info, 3, "y"), col = f32Arg(info, 4, "col");
-  I32 dims = i32Arg(info, 5, "dims");
+  I32Copy dims = i32Copy(info, 5, "dims");
   bool relu = boolArg(info, 6);
-  ConvCall c = convDims(env, dims, fn);
+  ConvCall c = convDims(env, dims.view(), fn);
   requireSize(env, x.length, c.xLen, 1, "x");
   requireSize(env, W.length, c.wLen, 1, "W");
   if (b.data) requireSize(env, b.length, c.s.F, 1, "b");
@@ -117,8 +117,8 @@ Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
   F32 x = f32Arg(info, 0, "x"), W = f32Arg(info, 1, "W"), dy = f32Arg(info, 2, "dy"),
       dW = f32Arg(info, 3, "dW", true), db = f32Arg(info, 4, "db", true), dx = f32Arg(info, 5, "dx", true),
       col = f32Arg(info, 6, "col");
-  I32 dims = i32Arg(info, 7, "dims");
-  ConvCall c = convDims(env, dims, fn);
+  I32Copy dims = i32Copy(info, 7, "dims");
+  ConvCall c = convDims(env, dims.view(), fn);
   requireSize(env, x.length, c.xLen, 1, "x");
   requireSize(env, W.length, c.wLen, 1, "W");
   requireSize(env, dy.length, c.yLen, 1, "dy");

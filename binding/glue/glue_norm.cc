@@ -44,8 +44,9 @@ Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
   requireArgs(info, 4, fn);
   auto env = info.Env();
   F32 x = f32Arg(info, 0, "x"), y = f32Arg(info, 1, "y");
-  I32 argmax = i32Arg(info, 2, "argmax"), dims = i32Arg(info, 3, "dims");
-  PoolShape s = poolDims(env, dims, fn);
+  I32 argmax = i32Arg(info, 2, "argmax");  // written, never read
+  I32Copy dims = i32Copy(info, 3, "dims");
+  PoolShape s = poolDims(env, dims.view(), fn);
   const size_t outLen = (size_t)s.N * s.OH * s.OW * s.C;  // <= x's size < 2^31
   requireSize(env, x.length, (size_t)s.N * s.H * s.W, s.C, "x");
   requireSize(env, y.length, outLen, 1, "y");
@@ -60,7 +61,8 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   requireArgs(info, 3, "maxPoolBackward");
   auto env = info.Env();
   F32 dy = f32Arg(info, 0, "dy");
-  I32 argmax = i32Arg(info, 1, "argmax");
+  I32Copy argmaxCopy = i32Copy(info, 1, "argmax");
+  I32 argmax = argmaxCopy.view();
   F32 dx = f32Arg(info, 2, "dx");
   requireSize(env, argmax.length, dy.length, 1, "argmax");
   for (size_t i = 0; i < dy.length; i++)

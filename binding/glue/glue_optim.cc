@@ -55,7 +55,8 @@ Napi::Value GatherRows(const Napi::CallbackInfo& info) {
   requireArgs(info, 4, "gatherRows");
   auto env = info.Env();
   F32 src = f32Arg(info, 0, "src");
-  I32 idx = i32Arg(info, 1, "idx");
+  I32Copy idxCopy = i32Copy(info, 1, "idx");
+  I32 idx = idxCopy.view();
   F32 dst = f32Arg(info, 2, "dst");
   int row = dimArg(info, 3, "rowLength");
   if (row < 1) throwRange(env, "rowLength must be at least 1");
