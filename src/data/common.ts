@@ -64,20 +64,66 @@ export function checkPath(who: string, file: unknown): string {
   return file;
 }
 
-/** Reads a whole file; a missing or unreadable file becomes an Error naming it, keeping `code`. */
+/** A missing or unreadable file as an Error naming it, keeping `code`. */
+export function inputError(who: string, file: string, e: unknown): NodeJS.ErrnoException {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code === 'ENOENT' ? 'no such file'
+    : err.code === 'EISDIR' ? 'it is a directory'
+    : err.code === 'EACCES' ? 'permission denied'
+    : err.message;
+  const out = new Error(`${who}: cannot read '${file}': ${why}`, { cause: e }) as NodeJS.ErrnoException;
+  out.code = err.code;
+  return out;
+}
+
+/**
+ * Opens a file for reading and returns its descriptor and size, refusing anything that is not a
+ * regular file. O_NONBLOCK keeps open() from waiting forever for a writer on a FIFO (it has no
+ * effect on regular files); devices such as /dev/zero, which never end, are refused before a read.
+ */
+export function openRegular(who: string, file: string): { fd: number; size: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    throw inputError(who, file, e);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) {
+      const kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO (named pipe)'
+        : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
+      throw Object.assign(new Error(`${who}: cannot read '${file}': it is ${kind}; pass a regular file`), { code: 'EINVAL' });
+    }
+    return { fd, size: stat.size };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/** Reads exactly target.length bytes at position, or fails naming the file. */
+export function readExact(where: string, fd: number, target: Uint8Array, position: number): void {
+  for (let done = 0; done < target.length;) {
+    const got = fs.readSync(fd, target, done, Math.min(target.length - done, 1 << 26), position + done);
+    if (got === 0) throw new Error(`${where}: the file ended early (was it truncated while being read?)`);
+    done += got;
+  }
+}
+
+/**
+ * Reads a whole regular file: as many bytes as its size when it was opened, so that a file that
+ * keeps growing cannot make the read unbounded. Errors name the file and keep `code`.
+ */
 export function readInput(who: string, file: unknown): Buffer {
   const p = checkPath(who, file);
+  const { fd, size } = openRegular(who, p);
   try {
-    return fs.readFileSync(p);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file'
-      : err.code === 'EISDIR' ? 'it is a directory'
-      : err.code === 'EACCES' ? 'permission denied'
-      : err.message;
-    const out = new Error(`${who}: cannot read '${p}': ${why}`, { cause: e }) as NodeJS.ErrnoException;
-    out.code = err.code;
-    throw out;
+    const buf = Buffer.allocUnsafe(size);
+    readExact(`${who}: ${p}`, fd, buf, 0);
+    return buf;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

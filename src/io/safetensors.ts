@@ -5,7 +5,7 @@
 // Error naming it rather than asking for gigabytes.
 import * as fs from 'fs';
 import * as os from 'os';
-import { DType, TypedData, DTYPES, asBytes, checkPath, copyElements, describe, dtypeOf, elementBytes, shapeSize } from '../data/common';
+import { DType, TypedData, DTYPES, asBytes, checkPath, copyElements, openRegular, readExact, describe, dtypeOf, elementBytes, shapeSize } from '../data/common';
 import { writeFileAtomic } from './atomic';
 
 /** Element types gemmnet reads and writes, by their safetensors names. */
@@ -24,8 +24,6 @@ const UNSUPPORTED = ['F16', 'BF16', 'F8_E4M3', 'F8_E5M2', 'F8_E8M0', 'F6_E2M3', 
 /** The reference implementation refuses longer headers too. */
 export const MAX_HEADER_BYTES = 100_000_000;
 const HOST_LE = os.endianness() === 'LE';
-/** Largest single read or write: Node refuses more than 2 GiB per call. */
-const IO_CHUNK = 1 << 30;
 
 export interface Tensor {
   dtype: SafeDType;
@@ -255,15 +253,6 @@ export function decodeSafetensors(buf: Buffer | Uint8Array, name = 'decodeSafete
 
 // ---- Files ----------------------------------------------------------------------------------------
 
-/** Reads exactly target.length bytes at position, or fails naming the file. */
-function readExact(where: string, fd: number, target: Uint8Array, position: number): void {
-  for (let done = 0; done < target.length;) {
-    const got = fs.readSync(fd, target, done, Math.min(target.length - done, IO_CHUNK), position + done);
-    if (got === 0) throw new Error(`${where}: the file ended early (was it truncated while being read?)`);
-    done += got;
-  }
-}
-
 /**
  * Reads a .safetensors file. The header is read and checked first; each tensor is then read straight
  * into its own typed array, so the file is never held in memory twice.
@@ -271,21 +260,14 @@ function readExact(where: string, fd: number, target: Uint8Array, position: numb
 export function loadSafetensors(path: string, who = 'loadSafetensors'): SafeTensors {
   checkPath(who, path);
   const where = `${who}: ${path}`;
-  let fd: number;
+  const { fd, size: fileSize } = openRegular(who, path);
   try {
-    fd = fs.openSync(path, 'r');
-  } catch (e) {
-    throw inputError(who, path, e);
-  }
-  try {
-    const stat = fs.fstatSync(fd);
-    if (!stat.isFile()) throw new Error(`${who}: cannot read '${path}': it is not a regular file`);
     const first = Buffer.alloc(8);
-    if (stat.size >= 8) readExact(where, fd, first, 0);
-    const n = headerLength(where, first, stat.size);
+    if (fileSize >= 8) readExact(where, fd, first, 0);
+    const n = headerLength(where, first, fileSize);
     const header = Buffer.alloc(n);
     readExact(where, fd, header, 8);
-    const { entries, metadata } = parseHeader(where, header, stat.size - 8 - n);
+    const { entries, metadata } = parseHeader(where, header, fileSize - 8 - n);
     const tensors: Record<string, Tensor> = Object.create(null);
     for (const e of entries) {
       const kind = KINDS[e.dtype];
@@ -314,11 +296,3 @@ export function saveSafetensors(path: string, tensors: Record<string, TensorInpu
   writeFileAtomic('saveSafetensors', path, parts);
 }
 
-/** A missing or unreadable file as an Error naming it, keeping `code`. */
-function inputError(who: string, path: string, e: unknown): Error {
-  const err = e as NodeJS.ErrnoException;
-  const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EACCES' ? 'permission denied' : err.message;
-  const out = new Error(`${who}: cannot read '${path}': ${why}`, { cause: e }) as NodeJS.ErrnoException;
-  out.code = err.code;
-  return out;
-}
