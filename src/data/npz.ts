@@ -11,21 +11,30 @@ export interface NpzOptions {
    * declaring more are refused before anything is inflated.
    */
   maxEntryBytes?: number;
+  /**
+   * Largest total of the uncompressed entries, in bytes (default 8 GiB). Checked on the sizes the
+   * archive declares, before anything is inflated.
+   */
+  maxBytes?: number;
 }
 
 const DEFAULT_MAX_ENTRY = 4 * 1024 ** 3;
+const DEFAULT_MAX_TOTAL = 8 * 1024 ** 3;
 
 /** Arrays of an .npz by name (the member name without `.npy`), in archive order. */
 export type NpzArrays = Record<string, NdArray>;
 
-function maxEntry(who: string, options: NpzOptions | undefined): number {
-  if (options === undefined) return DEFAULT_MAX_ENTRY;
+function limits(who: string, options: NpzOptions | undefined): { entry: number; total: number } {
+  if (options === undefined) return { entry: DEFAULT_MAX_ENTRY, total: DEFAULT_MAX_TOTAL };
   if (options === null || typeof options !== 'object') throw new TypeError(`${who}: options must be an object, got ${describe(options)}`);
-  const m = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY;
-  if (typeof m !== 'number' || !Number.isSafeInteger(m) || m < 0) {
-    throw new RangeError(`${who}: options.maxEntryBytes must be a non-negative integer, got ${describe(m)}`);
-  }
-  return m;
+  const get = (key: 'maxEntryBytes' | 'maxBytes', fallback: number): number => {
+    const m = options[key] ?? fallback;
+    if (typeof m !== 'number' || !Number.isSafeInteger(m) || m < 0) {
+      throw new RangeError(`${who}: options.${key} must be a non-negative integer, got ${describe(m)}`);
+    }
+    return m;
+  };
+  return { entry: get('maxEntryBytes', DEFAULT_MAX_ENTRY), total: get('maxBytes', DEFAULT_MAX_TOTAL) };
 }
 
 /**
@@ -34,13 +43,18 @@ function maxEntry(who: string, options: NpzOptions | undefined): number {
  */
 export function parseNpz(buf: Buffer | Uint8Array, name = 'parseNpz', options?: NpzOptions): NpzArrays {
   const bytes = asBytes(name, buf);
-  const limit = maxEntry(name, options);
+  const limit = limits(name, options);
+  const entries = readZipEntries(name, bytes).filter((e) => e.name.endsWith('.npy'));
+  const total = entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
+  if (total > limit.total) {
+    throw new RangeError(`${name}: the arrays declare ${total} bytes in all, more than the ${limit.total}-byte limit ` +
+      '(options.maxBytes)');
+  }
   const out: NpzArrays = Object.create(null);
-  for (const entry of readZipEntries(name, bytes)) {
-    if (!entry.name.endsWith('.npy')) continue;
+  for (const entry of entries) {
     const key = entry.name.slice(0, -4);
     if (key in out) throw new Error(`${name}: the archive holds '${entry.name}' twice`);
-    out[key] = parseNpy(readZipEntry(name, bytes, entry, limit), `${name}: entry '${entry.name}'`);
+    out[key] = parseNpy(readZipEntry(name, bytes, entry, limit.entry), `${name}: entry '${entry.name}'`);
   }
   return out;
 }

@@ -95,7 +95,38 @@ export function readZipEntries(where: string, buf: Buffer): ZipEntry[] {
     entries.push(e);
     p += 46 + nameLen + extraLen + commentLen;
   }
+  requireDisjoint(where, buf, entries, cdOffset);
   return entries;
+}
+
+/** Where an entry's compressed bytes begin, after its local header; checked against the buffer. */
+function dataStart(what: string, buf: Buffer, e: ZipEntry): number {
+  const p = e.localOffset;
+  if (p + 30 > buf.length || buf.readUInt32LE(p) !== SIG_LOCAL) {
+    throw new Error(`${what}: corrupt ZIP archive (no local header at offset ${p})`);
+  }
+  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
+  if (start + e.compressedSize > buf.length) {
+    throw new Error(`${what}: truncated ZIP archive (its ${e.compressedSize} bytes run past the end of the file)`);
+  }
+  return start;
+}
+
+// Each entry must own its bytes: a central directory listing many names for one member would
+// otherwise inflate the same compressed bytes again and again (a small file loading as gigabytes).
+function requireDisjoint(where: string, buf: Buffer, entries: ZipEntry[], cdOffset: number): void {
+  const spans = entries.map((e) => ({ e, begin: e.localOffset, end: dataStart(`${where}: entry '${e.name}'`, buf, e) + e.compressedSize }));
+  spans.sort((a, b) => a.begin - b.begin);
+  for (let i = 0; i < spans.length; i++) {
+    const next = i + 1 < spans.length ? spans[i + 1] : null;
+    if (next && spans[i].end > next.begin) {
+      throw new Error(`${where}: corrupt ZIP archive: entries '${spans[i].e.name}' and '${next.e.name}' share bytes ` +
+        `(${spans[i].begin}-${spans[i].end} and ${next.begin}-${next.end})`);
+    }
+    if (spans[i].end > cdOffset) {
+      throw new Error(`${where}: corrupt ZIP archive: entry '${spans[i].e.name}' runs into the central directory`);
+    }
+  }
 }
 
 // ZIP64 extended information (id 1): 8-byte values for whichever 32-bit fields are all ones, in order.
@@ -123,14 +154,7 @@ function readZip64Extra(where: string, buf: Buffer, at: number, len: number, e: 
 export function readZipEntry(where: string, buf: Buffer, e: ZipEntry, maxBytes: number): Buffer {
   const what = `${where}: entry '${e.name}'`;
   if (e.flags & 1) throw new Error(`${what} is encrypted, which is not supported`);
-  const p = e.localOffset;
-  if (p + 30 > buf.length || buf.readUInt32LE(p) !== SIG_LOCAL) {
-    throw new Error(`${what}: corrupt ZIP archive (no local header at offset ${p})`);
-  }
-  const start = p + 30 + buf.readUInt16LE(p + 26) + buf.readUInt16LE(p + 28);
-  if (start + e.compressedSize > buf.length) {
-    throw new Error(`${what}: truncated ZIP archive (its ${e.compressedSize} bytes run past the end of the file)`);
-  }
+  const start = dataStart(what, buf, e);
   const limit = Math.min(maxBytes, bufferConstants.MAX_LENGTH);
   if (e.uncompressedSize > limit) {
     throw new RangeError(`${what} declares ${e.uncompressedSize} bytes, more than the ${limit}-byte limit ` +

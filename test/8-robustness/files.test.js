@@ -78,3 +78,56 @@ describe('files: loaders on a FIFO, a device or a directory', function () {
     assert.match(msg, /directory/);
   });
 });
+
+// An .npz whose central directory lists `copies` names, all pointing at the one member of `zip`.
+function aliasedNpz(zip, copies) {
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  const cdSize = zip.readUInt32LE(eocd + 12);
+  const cdOffset = zip.readUInt32LE(eocd + 16);
+  const entry = zip.subarray(cdOffset, cdOffset + cdSize);
+  const nameLen = entry.readUInt16LE(28);
+  const parts = [];
+  for (let k = 0; k < copies; k++) {
+    const name = Buffer.from(`a${String(k).padStart(5, '0')}.npy`);
+    const e = Buffer.concat([entry.subarray(0, 46), name, entry.subarray(46 + nameLen)]);
+    e.writeUInt16LE(name.length, 28);
+    parts.push(e);
+  }
+  const cd = Buffer.concat(parts);
+  const end = Buffer.from(zip.subarray(eocd, eocd + 22));
+  end.writeUInt16LE(copies, 8);
+  end.writeUInt16LE(copies, 10);
+  end.writeUInt32LE(cd.length, 12);
+  return Buffer.concat([zip.subarray(0, cdOffset), cd, end]);
+}
+
+describe('files: .npz archives that inflate past their size', () => {
+  const g = require('../..');
+  const zeros = { data: new Float32Array(1 << 20), shape: [1 << 20] }; // 4 MiB, deflates to ~4 KB
+
+  it('refuses a central directory listing many names for one deflated member', () => {
+    const one = g.encodeNpz({ a: zeros }, { compress: true });
+    const bomb = aliasedNpz(one, 100);
+    assert.ok(bomb.length < 20000, `${bomb.length} bytes`);
+    const file = path.join(tmp, 'aliased.npz');
+    fs.writeFileSync(file, bomb);
+    assert.throws(() => g.loadNpz(file), (e) => {
+      assert.match(e.message, /share bytes/);
+      assert.ok(e.message.includes(file), e.message);
+      return true;
+    });
+    assert.throws(() => g.parseNpz(bomb), /share bytes/);
+  });
+
+  it('still reads the archive it was made from', () => {
+    const one = g.encodeNpz({ a: zeros }, { compress: true });
+    assert.strictEqual(g.parseNpz(one).a.data.length, 1 << 20);
+  });
+
+  it('bounds the total of all entries (options.maxBytes), not only each one', () => {
+    const two = g.encodeNpz({ a: zeros, b: zeros }, { compress: true });
+    assert.throws(() => g.parseNpz(two, 'two', { maxBytes: 6 << 20, maxEntryBytes: 5 << 20 }),
+      (e) => e instanceof RangeError && /options\.maxBytes/.test(e.message));
+    assert.strictEqual(Object.keys(g.parseNpz(two, 'two', { maxBytes: 9 << 20 })).length, 2);
+  });
+});
