@@ -1,6 +1,10 @@
 // Replacing a file so that, whatever happens (an exception, a crash, SIGKILL, power loss after the
 // call returns), its path holds either the old complete file or the new complete one: write a
 // temporary file beside it, flush it to disk, rename it over the path, then flush the directory.
+//
+// Only regular files are written. A symbolic link is written through: its target is replaced (the
+// link stays a link, as with an ordinary write). A device, FIFO, socket or directory at the path is
+// refused before anything is written: renaming over it would replace, say, /dev/null itself.
 import * as fs from 'fs';
 import * as nodePath from 'path';
 import { makeDirs } from './mkdir';
@@ -38,6 +42,32 @@ function quietly(f: () => void): void {
   }
 }
 
+function kindOf(st: fs.Stats): string {
+  return st.isDirectory() ? 'a directory' : st.isFIFO() ? 'a FIFO (named pipe)'
+    : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a regular file';
+}
+
+/** The regular file (existing or not) that writing `path` replaces, following symbolic links. */
+function resolveTarget(who: string, path: string): string {
+  let target = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(target);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return target;
+      throw e;
+    }
+    if (st.isFile()) return target;
+    if (!st.isSymbolicLink()) {
+      throw Object.assign(new Error(`${who}: cannot write '${path}'${target === path ? '' : ` (a link to '${target}')`}: ` +
+        `it is ${kindOf(st)}; models and checkpoints are written only to regular files`), { code: st.isDirectory() ? 'EISDIR' : 'EINVAL' });
+    }
+    target = nodePath.resolve(nodePath.dirname(target), fs.readlinkSync(target));
+  }
+  throw Object.assign(new Error(`${who}: cannot write '${path}': too many levels of symbolic links`), { code: 'ELOOP' });
+}
+
 export interface WriteOptions {
   /** Create the file's directory (and its parents) first. */
   createDir?: boolean;
@@ -52,7 +82,9 @@ export function writeFileAtomic(who: string, path: string, data: string | Uint8A
   options: WriteOptions = {}): void {
   const parts = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : data;
   if (options.createDir) makeDirs(nodePath.dirname(path));
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const target = resolveTarget(who, path);
+  // A short name of its own, so that a file name near NAME_MAX (255 bytes) can still be saved.
+  const tmp = nodePath.join(nodePath.dirname(target), `.gn-${randomBytes(8).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(tmp, 'wx', 0o644);
@@ -60,7 +92,7 @@ export function writeFileAtomic(who: string, path: string, data: string | Uint8A
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
-    fs.renameSync(tmp, path);
+    fs.renameSync(tmp, target);
   } catch (e) {
     if (fd !== undefined) quietly(() => fs.closeSync(fd!));
     quietly(() => fs.unlinkSync(tmp)); // fails when never created: nothing to remove
@@ -69,5 +101,5 @@ export function writeFileAtomic(who: string, path: string, data: string | Uint8A
     out.code = err.code;
     throw out;
   }
-  syncDirectory(nodePath.dirname(nodePath.resolve(path)));
+  syncDirectory(nodePath.dirname(nodePath.resolve(target)));
 }

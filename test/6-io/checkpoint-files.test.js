@@ -265,7 +265,7 @@ describe('checkpoints: malformed safetensors files', () => {
 // ---- Atomic writes -------------------------------------------------------------------------------
 
 describe('checkpoints: atomic writes', () => {
-  const leftovers = (dir) => fs.readdirSync(dir).filter((f) => f.includes('.tmp-'));
+  const leftovers = (dir) => fs.readdirSync(dir).filter((f) => /^\.gn-[0-9a-f]+\.tmp$/.test(f));
 
   it('a failing save leaves the existing file intact and no temporary file behind', () => {
     const dir = fs.mkdtempSync(path.join(tmp, 'atomic-'));

@@ -131,3 +131,54 @@ describe('files: .npz archives that inflate past their size', () => {
     assert.strictEqual(Object.keys(g.parseNpz(two, 'two', { maxBytes: 9 << 20 })).length, 2);
   });
 });
+
+describe('files: saves write regular files only', () => {
+  const g = require('../..');
+  const model = () => g.mlp({ inputs: 4, hidden: 3, classes: 2, seed: 1 });
+
+  it('refuses a FIFO at the path, leaving it a FIFO, without blocking', function () {
+    const fifo = path.join(tmp, 'out.fifo');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) this.skip();
+    const msg = refusedInChild(`g.saveModel(g.mlp({ inputs: 4, hidden: 3, classes: 2 }), ${JSON.stringify(fifo)})`);
+    assert.match(msg, /FIFO/);
+    assert.ok(fs.lstatSync(fifo).isFIFO(), 'the FIFO was replaced');
+  });
+
+  it('refuses a device at the path (such as /dev/null)', function () {
+    if (!fs.existsSync('/dev/null')) this.skip();
+    assert.throws(() => g.saveModel(model(), '/dev/null'), (e) => /device/.test(e.message) && e.message.includes('/dev/null'));
+    assert.ok(fs.statSync('/dev/null').isCharacterDevice());
+    // Through a symbolic link too.
+    const link = path.join(tmp, 'null-link');
+    fs.symlinkSync('/dev/null', link);
+    assert.throws(() => g.saveModel(model(), link), /device/);
+    assert.ok(fs.lstatSync(link).isSymbolicLink());
+  });
+
+  it('writes through a symbolic link to its target, which stays a link', () => {
+    const target = path.join(tmp, 'real.safetensors');
+    const link = path.join(tmp, 'link.safetensors');
+    fs.writeFileSync(target, 'old');
+    fs.symlinkSync(target, link);
+    g.saveModel(model(), link);
+    assert.ok(fs.lstatSync(link).isSymbolicLink(), 'the link was replaced by a file');
+    assert.deepStrictEqual(g.load(target).getWeights().W_h, model().getWeights().W_h);
+    // A dangling link creates its target.
+    const dangling = path.join(tmp, 'dangling.safetensors');
+    fs.symlinkSync(path.join(tmp, 'made-through-link.safetensors'), dangling);
+    g.saveModel(model(), dangling);
+    assert.ok(fs.lstatSync(dangling).isSymbolicLink());
+    assert.ok(fs.statSync(path.join(tmp, 'made-through-link.safetensors')).isFile());
+  });
+
+  it('saves under a file name of 255 bytes (NAME_MAX)', () => {
+    for (const len of [229, 240, 255]) {
+      const name = 'm'.repeat(len - '.safetensors'.length) + '.safetensors';
+      const p = path.join(tmp, name);
+      g.saveModel(model(), p);
+      assert.ok(fs.statSync(p).isFile());
+      fs.unlinkSync(p);
+    }
+    assert.deepStrictEqual(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
+  });
+});
