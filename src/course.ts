@@ -68,7 +68,10 @@ function targetLabels(target: unknown, rows: number, classes: number): Int32Arra
     for (let r = 0; r < rows; r++) {
       let best = 0;
       for (let c = 1; c < classes; c++) if (t.data[r * classes + c] > t.data[r * classes + best]) best = c;
-      if (t.data[r * classes + best] !== 1) throw new RangeError(`target row ${r} is not one-hot`);
+      for (let c = 0; c < classes; c++) {
+        const v = t.data[r * classes + c];
+        if (v !== (c === best ? 1 : 0)) throw new RangeError(`target row ${r} is not one-hot (a single 1, the rest 0)`);
+      }
       out[r] = best;
     }
     return out;

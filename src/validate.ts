@@ -24,6 +24,13 @@ export function integer(name: string, v: unknown, min = 0, max = 2 ** 31 - 1): n
   return v;
 }
 
+/** A boolean, or `fallback` when undefined: 'false' or 0 are mistakes, not false. */
+export function boolean(name: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new TypeError(`${name} must be true or false, got ${describe(v)}`);
+  return v;
+}
+
 export interface NumberRange {
   min?: number;
   max?: number;
@@ -79,30 +86,44 @@ export function rows(name: string, v: unknown, rowLength: number): number {
 
 const LABEL_TYPES = [Uint8Array, Int8Array, Uint16Array, Int16Array, Uint32Array, Int32Array];
 
-/** Class labels as an Int32Array of length n, each an integer in [0, classes). */
+/**
+ * Class labels as an Int32Array of length n, each an integer in [0, classes). Every element is read
+ * once and checked as read, before any conversion: a plain-array 2**32 + 1 or a Uint32Array's
+ * 4294967295 is refused rather than wrapped to 1 or -1 by Int32Array.
+ */
 export function labels(name: string, v: unknown, n: number, classes: number): Int32Array {
-  let out: Int32Array;
-  if (v instanceof Int32Array) out = v;
-  else if (LABEL_TYPES.some((T) => v instanceof T)) out = Int32Array.from(v as ArrayLike<number>);
-  else if (Array.isArray(v) && v.every((e) => typeof e === 'number')) out = Int32Array.from(v);
-  else {
+  const isArray = Array.isArray(v);
+  if (!isArray && !LABEL_TYPES.some((T) => v instanceof T)) {
     throw new TypeError(
       `${name} must be class indices in a Uint8Array or Int32Array, got ${describe(v)}`,
     );
   }
-  if (Array.isArray(v) && v.some((e) => !Number.isInteger(e))) {
-    throw new RangeError(`${name} must hold integers`);
+  const src = v as ArrayLike<unknown>;
+  const length = src.length;
+  if (length !== n) {
+    const detached = ArrayBuffer.isView(v) && length === 0 && n > 0 && isDetached(v);
+    throw new RangeError(detached
+      ? `${name} is a typed array whose buffer was detached (transferred); pass labels that stay attached`
+      : `${name} has ${length} labels but x has ${n} samples`);
   }
-  if (out.length !== n) {
-    throw new RangeError(`${name} has ${out.length} labels but x has ${n} samples`);
-  }
-  for (let i = 0; i < out.length; i++) {
-    const c = out[i];
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = src[i];
+    if (typeof c !== 'number') throw new TypeError(`${name}[${i}] must be a number, got ${describe(c)}`);
+    if (!Number.isInteger(c)) throw new RangeError(`${name} must hold integers, got ${name}[${i}] = ${c}`);
     if (c < 0 || c >= classes) {
       throw new RangeError(`${name}[${i}] = ${c} is outside the class range [0, ${classes - 1}]`);
     }
+    out[i] = c;
   }
   return out;
+}
+
+/** Whether a typed array's buffer has been detached (transferred to a worker, say). */
+export function isDetached(v: ArrayBufferView): boolean {
+  const b = v.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof b.detached === 'boolean') return b.detached;
+  return v.byteLength === 0 && v.byteOffset === 0 && b.byteLength === 0;
 }
 
 export function oneOf<T extends string>(name: string, v: unknown, options: readonly T[]): T {
