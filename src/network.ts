@@ -43,6 +43,8 @@ export abstract class Network {
   private readonly views = new Map<string, { param: Float32Array; grad: Float32Array; spec: ParamSpec }>();
   private readonly probs = new Workspace();
   private readonly evalProbs = new Workspace();
+  /** Activations of a paused evaluation pass (evalRangeAsync), out of reach of predict(). */
+  private readonly evalHold = [new Workspace(), new Workspace()];
   private stepping = false;
   private readonly dlogits = new Workspace();
   private readonly xBatch = new Workspace();
@@ -285,20 +287,27 @@ export abstract class Network {
 
   /** Evaluation-mode loss sum and hits over rows [start, end) of x, in one pass. */
   evalRange(x: Float32Array, labels: Int32Array, start: number, end: number): { lossSum: number; correct: number } {
-    return runSteps(this.evalSteps(x, labels, start, end));
+    return runSteps(this.evalSteps(x, labels, start, end, false));
   }
 
   /** evalRange, awaiting `pause()` between layers. */
   async evalRangeAsync(x: Float32Array, labels: Int32Array, start: number, end: number,
     pause: () => Promise<void>): Promise<{ lossSum: number; correct: number }> {
-    return runStepsPausing(this.evalSteps(x, labels, start, end), pause);
+    return runStepsPausing(this.evalSteps(x, labels, start, end, true), pause);
   }
 
-  private *evalSteps(x: Float32Array, labels: Int32Array, start: number, end: number): Generator<void, { lossSum: number; correct: number }> {
+  private *evalSteps(x: Float32Array, labels: Int32Array, start: number, end: number, paused: boolean):
+    Generator<void, { lossSum: number; correct: number }> {
     const n = end - start;
     let h = x.subarray(start * this.inputSize, end * this.inputSize);
-    for (const layer of this.layers) {
-      h = layer.forward(h, n, this.evalMode);
+    for (let i = 0; i < this.layers.length; i++) {
+      h = this.layers[i].forward(h, n, this.evalMode);
+      if (paused) {
+        // predict() or evaluate() while the pass is paused reuse the layers' evaluation workspaces.
+        const hold = this.evalHold[i & 1].get(h.length);
+        hold.set(h);
+        h = hold;
+      }
       yield;
     }
     const [ce, correct] = native.softmaxCEForward(h, labels.subarray(start, end), this.evalProbs.get(n * this.classes), n, this.classes);
