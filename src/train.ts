@@ -1,5 +1,7 @@
 // The training loop: seeded shuffling, minibatches, per-epoch metrics, early stopping, callbacks.
 // Kernels run synchronously per batch; the loop yields to the event loop between batches.
+import * as fs from 'fs';
+import * as path from 'path';
 import { native } from './native';
 import { Metrics, Network } from './network';
 import { isOptimizer, Optimizer } from './optim';
@@ -98,6 +100,7 @@ const SLICE_MS = 8;
 const UPDATE_SLICE = 1 << 20;
 
 interface CheckedSet {
+  name: string;
   x: Float32Array;
   y: Int32Array;
   n: number;
@@ -114,7 +117,40 @@ function checkSet(name: string, v: unknown, model: Network): CheckedSet {
       throw new RangeError(`${name}.x[${i}] (sample ${Math.floor(i / model.inputSize)}) is ${x[i]}; the inputs must be finite`);
     }
   }
-  return { x, y, n };
+  return { name, x, y, n };
+}
+
+// The labels are copied when training starts; x is not (it can be large), so a buffer transferred
+// away meanwhile would read as an empty array.
+function requireAttached(name: string, set: CheckedSet, model: Network): void {
+  if (set.x.length !== set.n * model.inputSize) {
+    throw new Error(`train: ${name}.x was detached (its buffer transferred, to a worker say) during training; ` +
+      'keep it attached until train() resolves, or pass a copy');
+  }
+}
+
+// A checkpoint path is checked before the first epoch, not found wrong after it.
+function checkWritable(key: string, file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    throw new Error(`train: ${key} '${file}': the directory '${dir}' does not exist; create it first`);
+  }
+  if (!st.isDirectory()) throw new Error(`train: ${key} '${file}': '${dir}' is not a directory`);
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    throw new Error(`train: ${key} '${file}': the directory '${dir}' is not writable`);
+  }
+  let target: fs.Stats | undefined;
+  try {
+    target = fs.statSync(file);
+  } catch {
+    target = undefined;
+  }
+  if (target && !target.isFile()) throw new Error(`train: ${key} '${file}' exists and is not a regular file`);
 }
 
 class Slicer {
@@ -130,6 +166,7 @@ async function evaluateSet(model: Network, set: CheckedSet, batch: number, slice
   let lossSum = 0;
   let correct = 0;
   for (let start = 0; start < set.n; start += batch) {
+    requireAttached(set.name, set, model);
     const r = await model.evalRangeAsync(set.x, set.y, start, Math.min(set.n, start + batch), () => slicer.maybeYield());
     lossSum += r.lossSum;
     correct += r.correct;
@@ -163,11 +200,15 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
   const valid = o.validation === undefined ? undefined : checkSet('validation', o.validation, model);
   const test = o.test === undefined ? undefined : checkSet('test', o.test, model);
   const seed = check.integer('seed', o.seed ?? (model.options.seed as number), 0, 2 ** 32 - 1);
-  const shuffle = o.shuffle ?? true;
+  const shuffle = check.boolean('shuffle', o.shuffle, true);
+  const evaluateTrain = check.boolean('evaluateTrain', o.evaluateTrain, false);
   for (const fn of ['onEpoch', 'onBatch'] as const) {
     if (o[fn] !== undefined && typeof o[fn] !== 'function') throw new TypeError(`${fn} must be a function`);
   }
   const signal = o.signal as AbortSignal | undefined;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal (from new AbortController().signal), got ${check.describe(signal)}`);
+  }
   if (o.threads !== undefined) native.setThreads(check.integer('threads', o.threads, 1, 256));
 
   let stopping: Required<EarlyStoppingOptions> | undefined;
@@ -179,7 +220,7 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
       monitor: check.oneOf('earlyStopping.monitor', es.monitor ?? (valid ? 'valid.loss' : 'train.loss'),
         ['valid.loss', 'valid.accuracy', 'train.loss', 'train.accuracy'] as const),
       minDelta: check.finite('earlyStopping.minDelta', es.minDelta ?? 0, { min: 0 }),
-      restoreBest: es.restoreBest === undefined ? true : Boolean(es.restoreBest),
+      restoreBest: check.boolean('earlyStopping.restoreBest', es.restoreBest, true),
     };
     if (stopping.monitor.startsWith('valid') && !valid) {
       throw new TypeError(`earlyStopping.monitor "${stopping.monitor}" needs validation data`);
@@ -192,6 +233,7 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
     }
   }
   const checkpoint = o.checkpoint as string | undefined;
+  if (checkpoint !== undefined) checkWritable('checkpoint', checkpoint);
 
   const rng = new MT19937(seed);
   const order = new Int32Array(trainSet.n);
@@ -206,10 +248,7 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
   let bestWeights: { params: Float32Array; state: Record<string, Float32Array> } | null = null;
   let firstEpoch = 1;
   if (o.resumeFrom !== undefined) {
-    const p = loadTrainingCheckpoint(o.resumeFrom as string, model, optimizer);
-    if (p.order.length !== order.length) {
-      throw new RangeError(`train: resumeFrom ${o.resumeFrom} was trained on ${p.order.length} samples, this data has ${order.length}`);
-    }
+    const p = loadTrainingCheckpoint(o.resumeFrom as string, model, optimizer, order.length);
     order.set(p.order);
     rng.setState(p.rng);
     history.epochs = p.history.epochs;
@@ -246,6 +285,7 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
       const n = idx.length;
       const yb = labelBatch.subarray(0, n);
       for (let i = 0; i < n; i++) yb[i] = trainSet.y[idx[i]];
+      requireAttached('data', trainSet, model);
       const xb = model.gatherBatch(trainSet.x, idx);
       // The big weights are updated inside the backward pass (fused with their gradient, which then
       // never goes through memory); the optimizer updates the rest below.
@@ -269,7 +309,9 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
       lossSum += r.loss * n;
       correct += r.correct;
       (o.onBatch as TrainOptions['onBatch'])?.({ epoch, batch: b + 1, batches, loss: r.loss });
-      if (signal?.aborted) {
+      // An abort during the last batch comes too late to undo its update: the epoch is complete,
+      // and is recorded (and checkpointed) before training stops below.
+      if (signal?.aborted && b < batches - 1) {
         aborted = true;
         break;
       }
@@ -284,7 +326,7 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
     const record: EpochRecord = {
       epoch,
       seconds,
-      train: o.evaluateTrain
+      train: evaluateTrain
         ? await evaluateSet(model, trainSet, evalBatch, slicer)
         : { loss: lossSum / trainSet.n, accuracy: correct / trainSet.n },
     };
