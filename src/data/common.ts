@@ -93,7 +93,7 @@ export function openRegular(who: string, file: string): { fd: number; size: numb
     if (!stat.isFile()) {
       const kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO (named pipe)'
         : stat.isCharacterDevice() || stat.isBlockDevice() ? 'a device' : stat.isSocket() ? 'a socket' : 'not a regular file';
-      throw Object.assign(new Error(`${who}: cannot read '${file}': it is ${kind}; pass a regular file`), { code: 'EINVAL' });
+      throw Object.assign(new Error(`${who}: cannot read '${file}': it is ${kind}; pass a regular file`), { code: stat.isDirectory() ? 'EISDIR' : 'EINVAL' });
     }
     return { fd, size: stat.size };
   } catch (e) {
