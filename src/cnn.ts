@@ -68,7 +68,7 @@ function normalize(options: CnnOptions): NormalizedCnnOptions {
     seed: check.integer('seed', o.seed ?? 521, 0, 2 ** 32 - 1),
     batchNorm: {
       mode: check.oneOf('batchNorm.mode', bn.mode ?? 'channel', ['channel', 'batch'] as const),
-      eps: check.finite('batchNorm.eps', bn.eps ?? 1e-9, { min: 0 }),
+      eps: check.positiveFloat32('batchNorm.eps', bn.eps ?? 1e-9),
       momentum: check.finite('batchNorm.momentum', bn.momentum ?? 0.99, { min: 0, max: 1 }),
       evaluation: check.oneOf('batchNorm.evaluation', bn.evaluation ?? 'running', ['running', 'batch'] as const),
     },
@@ -80,6 +80,13 @@ export class CNN extends Sequential {
 
   constructor(options: CnnOptions = {}) {
     const o = normalize(options);
+    // Counted before anything is allocated: each factor is capped, their products are not.
+    const convWeights = o.kernel * o.kernel * o.channels * o.filters;
+    const fcWeights = Math.floor(o.height / 2) * Math.floor(o.width / 2) * o.filters * o.fc + o.fc * o.classes;
+    if (convWeights + fcWeights > 2 ** 30) {
+      throw new RangeError(`cnn: these options need ${convWeights + fcWeights} weights (W_conv ${o.kernel}x${o.kernel}x${o.channels}x${o.filters} ` +
+        `= ${convWeights}, the dense layers ${fcWeights}), more than 2^30; use fewer filters or channels, a smaller kernel or fc`);
+    }
     const { OH, OW } = convOutput({
       H: o.height, W: o.width, C: o.channels, KH: o.kernel, KW: o.kernel, F: o.filters, stride: 1, padding: 'same',
     });

@@ -84,7 +84,7 @@ export function adam(options: AdamOptions = {}): Optimizer {
   const lr = check.finite('lr', o.lr ?? 1e-4, { min: 0, minExclusive: true });
   const beta1 = check.finite('beta1', o.beta1 ?? 0.9, { min: 0, max: 1 });
   const beta2 = check.finite('beta2', o.beta2 ?? 0.999, { min: 0, max: 1 });
-  const eps = check.finite('eps', o.eps ?? 1e-8, { min: 0 });
+  const eps = check.positiveFloat32('eps', o.eps ?? 1e-8);
   if (beta1 === 1 || beta2 === 1) throw new RangeError('adam: beta1 and beta2 must be < 1');
   let m: Float32Array | null = null;
   let v: Float32Array | null = null;

@@ -5,6 +5,7 @@
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing (the option is missing)';
   if (v === null) return 'null';
+  if (v === undefined) return 'undefined (the value is missing)';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) {
     const length = (v as { length?: number }).length;
@@ -48,6 +49,15 @@ export function finite(name: string, v: unknown, range: NumberRange = {}): numbe
   }
   if (max !== undefined && v > max) throw new RangeError(`${name} must be <= ${max}, got ${v}`);
   return v;
+}
+
+/** A number > 0 that stays > 0 when rounded to float32 (an epsilon the kernels add in float32). */
+export function positiveFloat32(name: string, v: unknown): number {
+  const x = finite(name, v, { min: 0, minExclusive: true });
+  if (Math.fround(x) === 0) {
+    throw new RangeError(`${name} must be at least ${2 ** -149} (the smallest float32 above 0), got ${x}; it rounds to 0 in float32`);
+  }
+  return x;
 }
 
 export function object(name: string, v: unknown): Record<string, unknown> {
@@ -109,7 +119,7 @@ export function labels(name: string, v: unknown, n: number, classes: number): In
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const c = src[i];
-    if (typeof c !== 'number') throw new TypeError(`${name}[${i}] must be a number, got ${describe(c)}`);
+    if (typeof c !== 'number') throw new TypeError(`${name} must be class indices (numbers), got ${name}[${i}] = ${describe(c)}`);
     if (!Number.isInteger(c)) throw new RangeError(`${name} must hold integers, got ${name}[${i}] = ${c}`);
     if (c < 0 || c >= classes) {
       throw new RangeError(`${name}[${i}] = ${c} is outside the class range [0, ${classes - 1}]`);

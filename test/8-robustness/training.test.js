@@ -35,7 +35,7 @@ describe('training: labels are checked as given, not as converted', () => {
   });
 
   it('a label that is not a number is named', () => {
-    throwsLike(() => mlp().evaluate(x, [0, '1']), TypeError, /labels\[1\] must be a number/);
+    throwsLike(() => mlp().evaluate(x, [0, '1']), TypeError, /labels must be class indices \(numbers\), got labels\[1\] = the string "1"/);
   });
 
   it('a getter is read once: the value checked is the value used', () => {
