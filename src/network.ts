@@ -119,7 +119,9 @@ export abstract class Network {
   /** Copies in any subset of the named weights; names and lengths are checked first. */
   setWeights(weights: Partial<Weights>): void {
     const w = check.object('weights', weights);
-    for (const [name, value] of Object.entries(w)) {
+    // Object.entries reads each property (a getter included) once; the values checked are the ones copied.
+    const entries = Object.entries(w);
+    for (const [name, value] of entries) {
       const view = this.views.get(name);
       if (!view) {
         throw new TypeError(`setWeights: unknown weight "${name}"; this ${this.kind} has ${[...this.views.keys()].join(', ')}`);
@@ -133,7 +135,7 @@ export abstract class Network {
         );
       }
     }
-    for (const [name, value] of Object.entries(w)) this.views.get(name)!.param.set(value as Float32Array);
+    for (const [name, value] of entries) this.views.get(name)!.param.set(value as Float32Array);
   }
 
   /** Non-trainable state (batch norm's running averages), by layer index and name. */
@@ -148,12 +150,13 @@ export abstract class Network {
   setState(state: Record<string, Float32Array>): void {
     const given = check.object('state', state);
     const own = this.getState();
-    for (const [k, v] of Object.entries(given)) {
+    const entries = Object.entries(given);
+    for (const [k, v] of entries) {
       if (!own[k]) throw new RangeError(`setState: unknown state "${k}"; this ${this.kind} has ${Object.keys(own).join(', ') || 'none'}`);
       if (!(v instanceof Float32Array)) throw new TypeError(`setState: ${k} must be a Float32Array`);
       if (v.length !== own[k].length) throw new RangeError(`setState: ${k} has ${v.length} values, expected ${own[k].length}`);
     }
-    for (const [k, v] of Object.entries(given)) own[k].set(v as Float32Array);
+    for (const [k, v] of entries) own[k].set(v as Float32Array);
   }
 
   /** Draw counters of the layers that use randomness (dropout), so a resumed run draws what an
