@@ -157,6 +157,37 @@ function nonNegativeInts(v: unknown): v is number[] {
 }
 
 /** Parses and checks the JSON header against the data size; returns the entries in header order. */
+/**
+ * The first top-level key that a JSON object text (already parsed) holds twice, if any: JSON.parse
+ * keeps the last silently, and the tensor it drops would then be reported as a gap in the data.
+ */
+function duplicateKey(text: string): string | undefined {
+  const seen = new Set<string>();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1) {
+        let k = j + 1;
+        while (k < text.length && /\s/.test(text[k])) k++;
+        if (text[k] === ':') {
+          const key = JSON.parse(text.slice(i, j + 1)) as string;
+          if (seen.has(key)) return key;
+          seen.add(key);
+        }
+      }
+      i = j;
+    } else if (ch === '{' || ch === '[') {
+      depth++;
+    } else if (ch === '}' || ch === ']') {
+      depth--;
+    }
+  }
+  return undefined;
+}
+
 function parseHeader(where: string, header: Uint8Array, dataBytes: number): { entries: Entry[]; metadata: Record<string, string> } {
   let text: string;
   try {
@@ -174,6 +205,8 @@ function parseHeader(where: string, header: Uint8Array, dataBytes: number): { en
     throw new Error(`${where}: the safetensors header is not valid JSON (${(e as Error).message})`);
   }
   if (!isPlainObject(json)) throw new Error(`${where}: the safetensors header must be a JSON object`);
+  const twice = duplicateKey(text);
+  if (twice !== undefined) throw new Error(`${where}: the safetensors header names ${JSON.stringify(twice)} twice`);
   const metadata: Record<string, string> = Object.create(null);
   const entries: Entry[] = [];
   for (const [name, info] of Object.entries(json)) {
