@@ -51,11 +51,12 @@ void column_sums(const float* dy, float* db, int N, int O, bool accumulate) {
 
 // Rows of W per block of the backward pass. Each block's gemms pack all of dy again, so blocks grow
 // with the batch (measured best: 16 rows at batch 32, about 100 at batch 100); there should also be
-// at least four blocks per thread, for balance on a busy machine.
+// at least eight blocks (four per thread on two cores), for balance on a busy machine. The blocks
+// depend on the shape only, not on the thread count, so every thread count gives the same bits.
 int block_rows(int N, int I, int O) {
   if ((double)N * I * O < 4.0e6) return I;  // small: one block, on the calling thread
   int rows = N < 64 ? 16 : std::min(N, 128);
-  rows = std::min(rows, std::max(8, I / (4 * pool_threads())));
+  rows = std::min(rows, std::max(8, I / 8));
   return std::max(1, std::min(rows, I));
 }
 

@@ -113,10 +113,14 @@ Pool& pool() {
 }  // namespace
 
 void parallel_for(int count, const std::function<void(int)>& fn) { pool().run(count, fn); }
+// Parts of a parallel_ranges loop: a constant, so that where the range is cut (and so the shape of
+// a gemm per part) does not depend on the thread count.
+constexpr size_t kRangeParts = 8;
+
 void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn) {
   if (n == 0) return;
   const size_t most = grain == 0 ? n : std::max<size_t>(1, n / grain);
-  const size_t parts = std::min<size_t>(most, (size_t)2 * pool().threads());
+  const size_t parts = std::min<size_t>(most, kRangeParts);
   if (parts <= 1) {
     fn(0, n);
     return;

@@ -13,9 +13,10 @@ namespace gn {
 // worker_thread) or has one thread.
 void parallel_for(int count, const std::function<void(int)>& fn);
 
-// Cuts [0, n) into contiguous ranges of at least `grain` items, two per thread (fewer when n is
-// small), and runs fn(begin, end) for each over the pool. For loops whose iterations are
-// independent: the result does not depend on how the range was cut.
+// Cuts [0, n) into contiguous ranges of at least `grain` items, eight of them (fewer when n is
+// small), and runs fn(begin, end) for each over the pool. The cut depends on n and grain only, never
+// on the thread count, so a part that runs a gemm (whose bits can depend on its shape) gives the same
+// result on any number of threads.
 void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn);
 
 // Threads used by parallel_for (the caller included), at least 1.

@@ -13,11 +13,14 @@ bool small_gemm_fits(int M, int N, int K) {
   return simd_level() != Simd::Scalar && M >= 1 && M <= 48 && N >= 16 && (double)M * N * K >= 4.0e6;
 }
 
+constexpr int kSmallGemmBlocks = 8;
+
 void small_gemm(int M, int N, int K, const float* A, const float* B, float* C,
                 const std::function<void(int, int)>& before, const std::function<void(int, int)>& after) {
-  // Blocks of whole 16-column groups, two per thread: each thread streams its own columns of B.
+  // Blocks of whole 16-column groups, a fixed number of them (not per thread, so that the cut, and
+  // with it every result, is the same for any thread count): each thread streams its own columns of B.
   const int groups = (N + 15) / 16;
-  const int blocks = std::max(1, std::min(2 * pool_threads(), groups));
+  const int blocks = std::max(1, std::min(kSmallGemmBlocks, groups));
 #if defined(__x86_64__)
   const bool wide = simd_level() == Simd::Avx512;
 #endif
