@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { native } from './native';
+import { trainInWorker } from './worker';
 import { Metrics, Network } from './network';
 import { isOptimizer, Optimizer } from './optim';
 import { MT19937 } from './random';
@@ -70,6 +71,12 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Evaluate the whole training set at the end of each epoch instead of averaging batch metrics. */
   evaluateTrain?: boolean;
+  /**
+   * Train on a worker thread (default false): the main thread's event loop then never waits for a
+   * kernel. Same options, history, callbacks (run on the main thread), signal, checkpoints and early
+   * stopping; the model's weights are updated after each epoch and when the promise resolves.
+   */
+  worker?: boolean;
   /** Rows per evaluation pass (default: the model's defaults.evalBatchSize; 1000 for mlp(), 200 for
    * cnn(): short enough that the event loop is never held for long). */
   evalBatchSize?: number;
@@ -92,7 +99,7 @@ export interface History {
 }
 
 const TRAIN_KEYS = ['epochs', 'batchSize', 'optimizer', 'validation', 'test', 'seed', 'shuffle', 'earlyStopping',
-  'onEpoch', 'onBatch', 'signal', 'evaluateTrain', 'evalBatchSize', 'threads', 'checkpoint', 'resumeFrom'];
+  'onEpoch', 'onBatch', 'signal', 'evaluateTrain', 'evalBatchSize', 'threads', 'checkpoint', 'resumeFrom', 'worker'];
 
 /** Yields to the event loop when the current slice of work has run longer than this. */
 const SLICE_MS = 8;
@@ -187,6 +194,7 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
   if (!(model instanceof Network)) throw new TypeError('train: model must be a model made by mlp() or cnn(), or a sequential() stack');
   const o = check.object('train options', options);
   check.knownKeys('train options', o, TRAIN_KEYS);
+  if (check.boolean('worker', o.worker, false)) return trainInWorker(model, data, o);
   const epochs = check.integer('epochs', o.epochs, 1, 1e6);
   const batchSize = check.integer('batchSize', o.batchSize ?? model.defaults.batchSize, 1, 1 << 20);
   const evalBatch = check.integer('evalBatchSize', o.evalBatchSize ?? model.evalBatchSize, 1, 1 << 20);

@@ -1,0 +1,57 @@
+// The worker side of train(..., { worker: true }): rebuilds the model and optimizer from their
+// snapshots, runs the ordinary train() on them, and reports batches, epochs and the result.
+import { parentPort, workerData } from 'worker_threads';
+import { cnn } from '../cnn';
+import { mlp } from '../mlp';
+import { adam, momentum, Optimizer } from '../optim';
+import { BatchInfo, EpochRecord, train } from '../train';
+import type { FromWorker, ToWorker, WorkerStart } from './protocol';
+import { restoreModel, snapshotModel, snapshotOptimizer } from './snapshot';
+
+function run(start: WorkerStart): void {
+  const port = parentPort!;
+  const send = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+  const model = start.model.kind === 'cnn' ? cnn(start.model.options) : mlp(start.model.options);
+  restoreModel(model, start.model);
+  let optimizer: Optimizer | undefined;
+  if (start.optimizer) {
+    optimizer = start.optimizer.name === 'adam' ? adam(start.optimizer.config) : momentum(start.optimizer.config);
+    optimizer.setState({ step: start.optimizer.step, buffers: start.optimizer.buffers });
+  }
+  const abort = new AbortController();
+  let verdict: ((stop: boolean) => void) | null = null;
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'abort') abort.abort();
+    else if (m.type === 'verdict' && verdict) verdict(m.stop);
+  });
+  train(model, start.data, {
+    ...start.options,
+    ...(start.validation ? { validation: start.validation } : {}),
+    ...(start.test ? { test: start.test } : {}),
+    ...(optimizer ? { optimizer } : {}),
+    signal: abort.signal,
+    onBatch: start.hasOnBatch ? (info: BatchInfo) => send({ type: 'batch', info }) : undefined,
+    onEpoch: async (record: EpochRecord) => {
+      const snap = snapshotModel(model);
+      send({ type: 'epoch', record, model: snap }, [snap.params.buffer as ArrayBuffer]);
+      if (!start.hasOnEpoch) return true;
+      const stop = await new Promise<boolean>((resolve) => { verdict = resolve; });
+      verdict = null;
+      return !stop;
+    },
+  } as unknown as Parameters<typeof train>[2]).then(
+    (history) => {
+      const snap = snapshotModel(model);
+      send({ type: 'done', history, model: snap, optimizer: optimizer ? snapshotOptimizer(optimizer) : null });
+      port.close();
+    },
+    (e: Error & { code?: string }) => {
+      send({ type: 'error', name: e.constructor?.name ?? 'Error', message: e.message, code: e.code });
+      port.close();
+    },
+  );
+}
+
+if (parentPort && workerData && (workerData as { gemmnetTrain?: WorkerStart }).gemmnetTrain) {
+  run((workerData as { gemmnetTrain: WorkerStart }).gemmnetTrain);
+}

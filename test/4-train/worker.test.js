@@ -1,0 +1,131 @@
+'use strict';
+// train(model, data, { worker: true }): the same run as in-thread training, bit for bit (weights,
+// history, optimizer state), with the callbacks on the main thread, the abort signal, early
+// stopping and checkpoints working as they do in-thread, and errors arriving as the same classes.
+const assert = require('assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { isMainThread } = require('worker_threads');
+const g = require('../..');
+const { standardSplit } = require('../helpers/data');
+const { rejectsLike } = require('../helpers/util');
+
+const bits = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+function sameWeights(a, b) {
+  const wa = a.getWeights();
+  const wb = b.getWeights();
+  for (const k of Object.keys(wa)) assert.ok(bits(wa[k]).equals(bits(wb[k])), `${k} differs`);
+  const sa = a.getState();
+  const sb = b.getState();
+  for (const k of Object.keys(sa)) assert.ok(bits(sa[k]).equals(bits(sb[k])), `state ${k} differs`);
+}
+
+describe('train({ worker: true })', function () {
+  this.timeout(300000);
+  let d;
+  let tmp;
+  before(() => {
+    const s = standardSplit();
+    d = {
+      train: { x: s.train.x.subarray(0, 800 * 784), y: s.train.y.subarray(0, 800) },
+      valid: { x: s.valid.x.subarray(0, 200 * 784), y: s.valid.y.subarray(0, 200) },
+    };
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gemmnet-worker-'));
+  });
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  for (const [name, make, opt] of [
+    ['MLP with momentum', () => g.mlp({ hidden: 64, seed: 2 }), () => g.momentum({ lr: 0.05 })],
+    ['CNN with adam, dropout and batch norm', () => g.cnn({ filters: 4, fc: 16, seed: 2, keepProb: 0.8 }), () => g.adam({ lr: 1e-3 })],
+  ]) {
+    it(`${name}: the same weights, history and optimizer state as in-thread training`, async () => {
+      const a = make();
+      const b = make();
+      const oa = opt();
+      const ob = opt();
+      const options = { epochs: 2, batchSize: 50, validation: d.valid };
+      const ha = await g.train(a, d.train, { ...options, optimizer: oa });
+      const hb = await g.train(b, d.train, { ...options, optimizer: ob, worker: true });
+      assert.deepStrictEqual(hb.epochs.map(({ seconds, ...r }) => r), ha.epochs.map(({ seconds, ...r }) => r));
+      assert.strictEqual(hb.stopReason, ha.stopReason);
+      sameWeights(a, b);
+      const sa = oa.getState();
+      const sb = ob.getState();
+      assert.strictEqual(sb.step, sa.step);
+      for (const k of Object.keys(sa.buffers)) assert.ok(bits(sa.buffers[k]).equals(bits(sb.buffers[k])), `optimizer ${k}`);
+      assert.deepStrictEqual(a.getCounters(), b.getCounters());
+    });
+  }
+
+  it('delivers onBatch and onEpoch on the main thread, with the model up to date in onEpoch', async () => {
+    const m = g.mlp({ hidden: 32, seed: 4 });
+    const batches = [];
+    const epochs = [];
+    await g.train(m, d.train, {
+      epochs: 2, batchSize: 100, worker: true,
+      onBatch: (info) => { assert.ok(isMainThread); batches.push(`${info.epoch}.${info.batch}`); },
+      onEpoch: (record, model) => {
+        assert.ok(isMainThread);
+        assert.strictEqual(model, m);
+        epochs.push(record.epoch);
+        // The weights the record was computed with are the model's now.
+        assert.strictEqual(model.evaluate(d.train.x, d.train.y).loss > 0, true);
+      },
+    });
+    assert.strictEqual(batches.length, 16);
+    assert.deepStrictEqual(epochs, [1, 2]);
+  });
+
+  it('onEpoch returning false stops training, as in-thread', async () => {
+    const h = await g.train(g.mlp({ hidden: 16, seed: 1 }), d.train, { epochs: 5, worker: true, onEpoch: (r) => r.epoch < 2 });
+    assert.strictEqual(h.stopReason, 'callback');
+    assert.strictEqual(h.epochs.length, 2);
+  });
+
+  it('the abort signal stops the worker', async () => {
+    const ac = new AbortController();
+    const h = await g.train(g.mlp({ hidden: 16, seed: 1 }), d.train, {
+      epochs: 50, batchSize: 20, worker: true, signal: ac.signal, onEpoch: (r) => { if (r.epoch === 1) ac.abort(); },
+    });
+    assert.strictEqual(h.stopReason, 'aborted');
+    assert.ok(h.epochs.length < 50);
+  });
+
+  it('early stopping with restoreBest and checkpoints work, and the checkpoint resumes in-thread', async () => {
+    const ckpt = path.join(tmp, 'w.safetensors');
+    const a = g.mlp({ hidden: 16, seed: 8 });
+    const b = g.mlp({ hidden: 16, seed: 8 });
+    const options = { epochs: 6, batchSize: 50, validation: d.valid, earlyStopping: { patience: 0, monitor: 'valid.accuracy' } };
+    const ha = await g.train(a, d.train, options);
+    const hb = await g.train(b, d.train, { ...options, worker: true, checkpoint: ckpt });
+    assert.strictEqual(hb.stopReason, ha.stopReason);
+    assert.strictEqual(hb.bestEpoch, ha.bestEpoch);
+    sameWeights(a, b);
+    assert.strictEqual(g.readCheckpoint(ckpt).meta.training.epoch, hb.epochs.length);
+  });
+
+  it('refused options and data reject with the same error classes and messages', async () => {
+    const m = g.mlp({ hidden: 8, seed: 1 });
+    await rejectsLike(g.train(m, d.train, { epochs: 1, worker: true, shuffle: 'no' }), TypeError, /shuffle must be true or false/);
+    await rejectsLike(g.train(m, { x: d.train.x, y: [1, 2] }, { epochs: 1, worker: true }), RangeError, /data\.y has 2 labels/);
+    await rejectsLike(g.train(m, d.train, { epochs: 1, worker: 'yes' }), TypeError, /worker must be true or false/);
+    await rejectsLike(g.train(m, d.train, { epochs: 1, worker: true, onBatch: 3 }), TypeError, /onBatch must be a function/);
+  });
+
+  it('an error thrown by a callback rejects the call and stops the worker', async () => {
+    await assert.rejects(g.train(g.mlp({ hidden: 8, seed: 1 }), d.train, {
+      epochs: 3, worker: true, onEpoch: () => { throw new Error('from the callback'); },
+    }), /from the callback/);
+  });
+
+  it('x in a SharedArrayBuffer is used without copying', async () => {
+    const x = new Float32Array(new SharedArrayBuffer(d.train.x.byteLength));
+    x.set(d.train.x);
+    const a = g.mlp({ hidden: 16, seed: 3 });
+    const b = g.mlp({ hidden: 16, seed: 3 });
+    await g.train(a, d.train, { epochs: 1 });
+    await g.train(b, { x, y: d.train.y }, { epochs: 1, worker: true });
+    sameWeights(a, b);
+  });
+});
