@@ -5,7 +5,6 @@
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing (the option is missing)';
   if (v === null) return 'null';
-  if (v === undefined) return 'undefined (the value is missing)';
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (ArrayBuffer.isView(v)) {
     const length = (v as { length?: number }).length;

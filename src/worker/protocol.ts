@@ -2,7 +2,8 @@
 import type { BatchInfo, EpochRecord, History } from '../train';
 
 export interface ModelSnapshot {
-  kind: 'mlp' | 'cnn';
+  /** A kind of the model registry (io/registry): mlp, cnn, sequential. */
+  kind: string;
   options: Record<string, unknown>;
   params: Float32Array;
   state: Record<string, Float32Array>;

@@ -5,7 +5,7 @@ import type { ModelSnapshot, OptimizerSnapshot } from './protocol';
 
 export function snapshotModel(model: Network): ModelSnapshot {
   return {
-    kind: model.kind as 'mlp' | 'cnn',
+    kind: model.kind,
     options: JSON.parse(JSON.stringify(model.options)) as Record<string, unknown>,
     params: model.params.slice(),
     state: Object.fromEntries(Object.entries(model.getState()).map(([k, v]) => [k, v.slice()])),

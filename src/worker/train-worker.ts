@@ -1,8 +1,7 @@
 // The worker side of train(..., { worker: true }): rebuilds the model and optimizer from their
 // snapshots, runs the ordinary train() on them, and reports batches, epochs and the result.
 import { parentPort, workerData } from 'worker_threads';
-import { cnn } from '../cnn';
-import { mlp } from '../mlp';
+import { MODEL_BUILDERS } from '../io/registry';
 import { adam, momentum, Optimizer } from '../optim';
 import { BatchInfo, EpochRecord, train } from '../train';
 import type { FromWorker, ToWorker, WorkerStart } from './protocol';
@@ -11,7 +10,7 @@ import { restoreModel, snapshotModel, snapshotOptimizer } from './snapshot';
 function run(start: WorkerStart): void {
   const port = parentPort!;
   const send = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-  const model = start.model.kind === 'cnn' ? cnn(start.model.options) : mlp(start.model.options);
+  const model = MODEL_BUILDERS[start.model.kind](start.model.options);
   restoreModel(model, start.model);
   let optimizer: Optimizer | undefined;
   if (start.optimizer) {

@@ -29,7 +29,7 @@ describe('options: refused at construction, with the argument named', () => {
   it('a missing option is named as missing, not "undefined undefined"', async () => {
     const m = g.mlp({ inputs: 2, hidden: 2, classes: 2 });
     await assert.rejects(g.train(m, { x: new Float32Array(4), y: new Int32Array(2) }, {}), (e) => {
-      assert.match(e.message, /epochs must be an integer, got undefined \(the value is missing\)/);
+      assert.match(e.message, /epochs must be an integer, got nothing \(the option is missing\)/);
       assert.doesNotMatch(e.message, /undefined undefined/);
       return true;
     });
