@@ -41,7 +41,10 @@ export function trainInWorker(model: Network, data: Dataset, o: Record<string, u
     hasOnEpoch: typeof onEpoch === 'function',
   };
   return new Promise<History>((resolve, reject) => {
-    const w = new Worker(path.join(__dirname, 'train-worker.js'), { workerData: { gemmnetTrain: start } });
+    // The model's snapshot is a fresh copy: moved, not copied again. (The data and the optimizer's
+    // buffers stay the caller's; x in a SharedArrayBuffer is shared, not copied.)
+    const transferList = [start.model.params.buffer as ArrayBuffer, ...Object.values(start.model.state).map((v) => v.buffer as ArrayBuffer)];
+    const w = new Worker(path.join(__dirname, 'train-worker.js'), { workerData: { gemmnetTrain: start }, transferList });
     const send = (m: ToWorker) => w.postMessage(m);
     const onAbort = () => send({ type: 'abort' });
     if (signal) {
