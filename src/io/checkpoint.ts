@@ -180,9 +180,36 @@ export function readCheckpoint(path: string): Checkpoint {
  * Builds the model a checkpoint describes and puts its weights and state back exactly. Every weight
  * and state tensor the model has must be present, with its shape, and nothing else.
  */
+/** The weight values (W and b) a preset's options need, computed without building it; undefined when unknown. */
+function claimedParameters(kind: unknown, options: Record<string, unknown>): number | undefined {
+  const int = (v: unknown, d: number) => (v === undefined ? d : typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : NaN);
+  let n: number;
+  if (kind === 'mlp') {
+    const h = options.hidden;
+    const sizes = [int(options.inputs, 784), ...(Array.isArray(h) ? h.map((v) => int(v, NaN)) : [int(h, 1000)]), int(options.classes, 10)];
+    n = 0;
+    for (let i = 1; i < sizes.length; i++) n += sizes[i - 1] * sizes[i] + sizes[i];
+  } else if (kind === 'cnn') {
+    const [H, W, C, F, k, fc, classes] = [int(options.height, 28), int(options.width, 28), int(options.channels, 1),
+      int(options.filters, 32), int(options.kernel, 3), int(options.fc, 784), int(options.classes, 10)];
+    n = k * k * C * F + F + Math.floor(H / 2) * Math.floor(W / 2) * F * fc + fc + fc * classes + classes;
+  } else {
+    return undefined;
+  }
+  // Malformed options are left to the builder, which names what is wrong with them.
+  return Number.isFinite(n) ? n : undefined;
+}
+
 export function modelFromCheckpoint(checkpoint: Checkpoint, where = 'modelFromCheckpoint'): Network {
   const c = checkpoint;
   let model: Network;
+  // Sizes first: a small file whose options claim a huge model is refused before it is built.
+  const stored = Object.values(c.weights).reduce((n, w) => n + w.length, 0);
+  const claimed = claimedParameters(c.kind, c.options);
+  if (claimed !== undefined && claimed > stored) {
+    throw new Error(`${where}: its ${c.kind} options need ${claimed} weight values but the file holds ${stored}; ` +
+      'the file is truncated or its metadata does not match its tensors');
+  }
   try {
     if (!isModelKind(c.kind)) throw new Error(`unknown model kind ${describe(c.kind)}`);
     model = MODEL_BUILDERS[c.kind](c.options);

@@ -188,3 +188,43 @@ describe('files: saves write regular files only', () => {
     assert.deepStrictEqual(fs.readdirSync(tmp).filter((f) => f.endsWith('.tmp')), []);
   });
 });
+
+describe('files: a small model file that claims a huge model', () => {
+  /** A saved model whose metadata options are replaced, its tensors left as they are. */
+  function forge(file, kind, options) {
+    const g = require(ROOT);
+    (kind === 'cnn' ? g.cnn({ filters: 1, fc: 2 }) : g.mlp({ inputs: 4, hidden: 4, classes: 2 })).save(file);
+    const b = fs.readFileSync(file);
+    const hl = Number(b.readBigUInt64LE(0));
+    const header = JSON.parse(b.subarray(8, 8 + hl).toString());
+    header.__metadata__.options = JSON.stringify(options);
+    // Tensor offsets are relative to the data, so a header of another length keeps them valid.
+    const json = JSON.stringify(header);
+    const text = Buffer.from(json.padEnd(Math.ceil(json.length / 8) * 8, ' '));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(text.length));
+    fs.writeFileSync(file, Buffer.concat([len, text, b.subarray(8 + hl)]));
+  }
+
+  for (const [kind, options] of [['mlp', { inputs: 784, hidden: 300000, classes: 10, seed: 1 }],
+    ['cnn', { filters: 64, fc: 4096, classes: 10, seed: 1 }]]) {
+    it(`refuses a ${kind} file whose options need far more weights than it holds, before building it`, () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gemmnet-forged-'));
+      try {
+        const file = path.join(dir, 'm.safetensors');
+        forge(file, kind, options);
+        assert.ok(fs.statSync(file).size < 8192, 'a small file');
+        const src = `const g = require(${JSON.stringify(ROOT)}); const t = Date.now();
+          try { g.load(${JSON.stringify(file)}); console.log('loaded'); }
+          catch (e) { console.log(JSON.stringify({ message: e.message, ms: Date.now() - t, rss: process.memoryUsage().rss })); }`;
+        const r = spawnSync(process.execPath, ['--max-old-space-size=256', '-e', src], { encoding: 'utf8', timeout: 30000 });
+        assert.strictEqual(r.status, 0, r.stderr);
+        const out = JSON.parse(r.stdout.trim());
+        assert.match(out.message, new RegExp(`its ${kind} options need \\d+ weight values but the file holds \\d+`));
+        assert.ok(out.rss < 300e6, `refused before allocating the model (rss ${out.rss})`);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
