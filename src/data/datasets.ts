@@ -15,6 +15,13 @@ export interface ImageSet {
   x: Float32Array;
   y: Uint8Array;
   n: number;
+  /** Per-sample shape as stored ([28, 28] for MNIST), when loaded with `anyShape`. */
+  shape?: number[];
+}
+
+export interface DatasetOptions {
+  /** Accept images of any per-sample shape (N x H x W, N x H x W x C, N x features), not only 28 x 28. */
+  anyShape?: boolean;
 }
 
 export interface DatasetSplit {
@@ -33,12 +40,13 @@ function isFloat(a: NdArray): boolean {
  * uint8 pixels are divided by 255. Other integer dtypes must hold values in [0, 255] and are divided
  * too; float (or bool) images already in [0, 1] are taken as scaled, those in [0, 255] are divided.
  */
-function toImages(where: string, images: NdArray): { x: Float32Array; n: number } {
+function toImages(where: string, images: NdArray, anyShape = false): { x: Float32Array; n: number } {
   const { shape, data } = images;
   const n = shape[0] ?? 0;
   const per = shape.slice(1).reduce((a, b) => a * b, 1);
-  if (shape.length < 2 || per !== PIXELS) {
-    throw new RangeError(`${where}: images must be N x 28 x 28 (or N x 784), got shape (${shape.join(', ')})`);
+  if (anyShape ? shape.length < 2 || per < 1 : shape.length < 2 || per !== PIXELS) {
+    throw new RangeError(`${where}: images must be ${anyShape ? 'N x (one or more sizes)' : 'N x 28 x 28 (or N x 784)'}, ` +
+      `got shape (${shape.join(', ')})`);
   }
   const x = new Float32Array(data.length);
   if (images.dtype === 'uint8') {
@@ -80,8 +88,8 @@ function toLabels(where: string, labels: NdArray, n: number): Uint8Array {
   return y;
 }
 
-/** Loads the course's notMNIST .npz: `images` (N, 28, 28) and `labels` (N,). */
-export function loadNotMnist(file: string): ImageSet {
+/** Loads the course's notMNIST .npz: `images` (N, 28, 28) and `labels` (N,); with anyShape, images of any shape. */
+export function loadNotMnist(file: string, options: DatasetOptions = {}): ImageSet {
   const where = `loadNotMnist: ${file}`;
   const arrays = parseNpz(readInput('loadNotMnist', file), where);
   for (const key of ['images', 'labels']) {
@@ -89,14 +97,16 @@ export function loadNotMnist(file: string): ImageSet {
       throw new Error(`${where}: the archive has no '${key}' array (found: ${Object.keys(arrays).join(', ') || 'none'})`);
     }
   }
-  const { x, n } = toImages(`${where}: images`, arrays.images);
-  return { x, y: toLabels(where, arrays.labels, n), n };
+  const { x, n } = toImages(`${where}: images`, arrays.images, options.anyShape);
+  return { x, y: toLabels(where, arrays.labels, n), n, ...(options.anyShape ? { shape: arrays.images.shape.slice(1) } : {}) };
 }
 
 /** Loads an IDX pair: images (N, 28, 28) and labels (N,), each raw or gzipped. */
-export function loadIdxDataset(imagesPath: string, labelsPath: string): ImageSet {
-  const { x, n } = toImages(`loadIdxDataset: ${imagesPath}`, loadIdx(imagesPath));
-  return { x, y: toLabels(`loadIdxDataset: ${labelsPath}`, loadIdx(labelsPath), n), n };
+export function loadIdxDataset(imagesPath: string, labelsPath: string, options: DatasetOptions = {}): ImageSet {
+  const images = loadIdx(imagesPath);
+  const { x, n } = toImages(`loadIdxDataset: ${imagesPath}`, images, options.anyShape);
+  return { x, y: toLabels(`loadIdxDataset: ${labelsPath}`, loadIdx(labelsPath), n), n,
+    ...(options.anyShape ? { shape: images.shape.slice(1) } : {}) };
 }
 
 function mnistDir(): string {
@@ -137,7 +147,7 @@ function labelsFor(imagesPath: string): string {
  * an images IDX file (its `*-labels-idx1-ubyte[.gz]` is found beside it), or a directory holding
  * such an IDX pair (preferring `train-*` when there are several) or a single .npz.
  */
-export function loadDataset(file?: string): ImageSet {
+export function loadDataset(file?: string, options: DatasetOptions = {}): ImageSet {
   if (file === undefined) return loadMnist();
   if (typeof file !== 'string' || file.length === 0) {
     throw new TypeError(`loadDataset: path must be a non-empty string or undefined, got ${describe(file)}`);
@@ -154,16 +164,16 @@ export function loadDataset(file?: string): ImageSet {
     const names = fs.readdirSync(file).sort();
     const images = names.filter((f) => IMAGES_RE.test(f));
     const pick = images.length === 1 ? images[0] : images.find((f) => f.startsWith('train'));
-    if (pick) return loadIdxDataset(path.join(file, pick), labelsFor(path.join(file, pick)));
+    if (pick) return loadIdxDataset(path.join(file, pick), labelsFor(path.join(file, pick)), options);
     const npz = names.filter((f) => f.endsWith('.npz'));
-    if (images.length === 0 && npz.length === 1) return loadNotMnist(path.join(file, npz[0]));
+    if (images.length === 0 && npz.length === 1) return loadNotMnist(path.join(file, npz[0]), options);
     throw new Error(`loadDataset: cannot choose a data set in directory '${file}': ` +
       (images.length ? `several image files (${images.join(', ')}); pass one of them` :
         npz.length ? `several .npz files (${npz.join(', ')}); pass one of them` :
           'no *-images-idx3-ubyte[.gz] or .npz file'));
   }
-  if (file.endsWith('.npz')) return loadNotMnist(file);
-  if (IMAGES_RE.test(path.basename(file))) return loadIdxDataset(file, labelsFor(file));
+  if (file.endsWith('.npz')) return loadNotMnist(file, options);
+  if (IMAGES_RE.test(path.basename(file))) return loadIdxDataset(file, labelsFor(file), options);
   throw new Error(`loadDataset: do not know how to load '${file}': expected an .npz, an *-images-idx3-ubyte[.gz] ` +
     'file or a directory holding one');
 }

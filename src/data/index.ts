@@ -8,4 +8,4 @@ export { parseIdx, loadIdx, encodeIdx, saveIdx } from './idx';
 export type { IdxInput, IdxOptions } from './idx';
 export { seedSplit } from './split';
 export { loadNotMnist, loadIdxDataset, loadMnist, loadDataset, splitDataset } from './datasets';
-export type { ImageSet, DatasetSplit } from './datasets';
+export type { ImageSet, DatasetSplit, DatasetOptions } from './datasets';
