@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// gemmnet's benchmark: training epochs of the course's MLP and CNN against PyTorch, NumPy and
+// gemmnet's benchmark: training epochs of the course's MLP and CNN and of a LeNet-style net against PyTorch, NumPy and
 // TensorFlow.js on the same data, predict() throughput against PyTorch and onnxruntime-node, all
 // against this machine's sgemm ceiling measured in the same run, where each epoch goes, and the
 // epoch with a busy process competing for a core. Every party runs without OPENBLAS_CORETYPE /
 // OPENBLAS_L2_SIZE (see lib/env.js). Prints Markdown tables; writes bench/results/latest.{json,md}.
 //
-//   npm run bench [-- --quick] [--only mlp|cnn] [--skip-torch] [--skip-numpy] [--skip-tfjs] ...   (--help lists all)
+//   npm run bench [-- --quick] [--only mlp|cnn|lenet] [--skip-torch] [--skip-numpy] [--skip-tfjs] ...   (--help lists all)
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -13,7 +13,8 @@ const path = require('path');
 
 const HELP = `usage: node bench/run.js [options]
   --quick              fewer repetitions and shorter samples (about half the time of a full run)
-  --only mlp|cnn       run one model's epochs (the sgemm ceiling is always measured; contention goes with mlp)
+  --only mlp|cnn|lenet run one model's epochs (the sgemm ceiling is always measured; contention goes with mlp)
+  --skip-lenet         no LeNet-style epochs
   --skip-torch         no PyTorch runs
   --no-install         do not apt-get install python3-torch when PyTorch is missing (skip it instead)
   --skip-predict       no predict() throughput runs
@@ -24,6 +25,8 @@ const HELP = `usage: node bench/run.js [options]
   --cnn-limit N        gemmnet's CNN epoch on the first N training samples, extrapolated to 8000 (default 8000; --quick 2000)
   --numpy-cnn-limit N  the same for NumPy's CNN (default 2000; --quick 1000)
   --torch-cnn-limit N  the same for PyTorch's CNN (default 2000; --quick 640)
+  --lenet-limit N      gemmnet's LeNet-style epoch on the first N samples (default 8000; --quick 2000); NumPy's
+                       and PyTorch's LeNet epochs use --numpy-cnn-limit and --torch-cnn-limit
   --predict-budget S   seconds per predict() throughput measurement (default 1.5; --quick 0.5)
   --tfjs-budget S      seconds of training per TensorFlow.js run before extrapolating (default 15; --quick 6)
   --wait-quiet S       before each measurement, wait up to S seconds for other processes to go idle (default 5; --quick 0)
@@ -32,7 +35,8 @@ const HELP = `usage: node bench/run.js [options]
 function parseArgs(argv) {
   const o = { quick: false, only: null, skipNumpy: false, skipTfjs: false, skipContention: false, cnnLimit: null,
     numpyCnnLimit: null, tfjsBudget: null, waitQuiet: null, out: path.join(__dirname, 'results'), skipTorch: false,
-    install: true, skipPredict: false, skipAgree: false, torchCnnLimit: null, predictBudget: null };
+    install: true, skipPredict: false, skipAgree: false, torchCnnLimit: null, predictBudget: null, skipLenet: false,
+    lenetLimit: null };
   const value = (i, name) => {
     if (i >= argv.length) throw new Error(`${name} needs a value`);
     return argv[i];
@@ -55,11 +59,13 @@ function parseArgs(argv) {
     else if (a === '--no-install') o.install = false;
     else if (a === '--skip-predict') o.skipPredict = true;
     else if (a === '--skip-agree') o.skipAgree = true;
+    else if (a === '--skip-lenet') o.skipLenet = true;
+    else if (a === '--lenet-limit') o.lenetLimit = Math.max(64, Math.round(count(value(++i, a), a)));
     else if (a === '--torch-cnn-limit') o.torchCnnLimit = Math.max(32, Math.round(count(value(++i, a), a)));
     else if (a === '--predict-budget') o.predictBudget = count(value(++i, a), a);
     else if (a === '--only') {
       o.only = value(++i, a);
-      if (!['mlp', 'cnn'].includes(o.only)) throw new Error(`--only takes mlp or cnn, got ${o.only}`);
+      if (!['mlp', 'cnn', 'lenet'].includes(o.only)) throw new Error(`--only takes mlp, cnn or lenet, got ${o.only}`);
     } else if (a === '--cnn-limit') o.cnnLimit = Math.max(32, Math.round(count(value(++i, a), a)));
     else if (a === '--numpy-cnn-limit') o.numpyCnnLimit = Math.max(32, Math.round(count(value(++i, a), a)));
     else if (a === '--tfjs-budget') o.tfjsBudget = count(value(++i, a), a);
@@ -69,13 +75,14 @@ function parseArgs(argv) {
   }
   const q = o.quick;
   o.cnnLimit = Math.min(8000, o.cnnLimit ?? (q ? 2000 : 8000));
+  o.lenetLimit = Math.min(8000, o.lenetLimit ?? (q ? 2000 : 8000));
   o.numpyCnnLimit = Math.min(8000, o.numpyCnnLimit ?? (q ? 1000 : 2000));
   o.torchCnnLimit = Math.min(8000, o.torchCnnLimit ?? (q ? 640 : 2000));
   o.predictBudget = o.predictBudget ?? (q ? 0.5 : 1.5);
   o.tfjsBudget = o.tfjsBudget ?? (q ? 6 : 15);
   o.waitQuiet = o.waitQuiet ?? (q ? 0 : 5);
   o.reps = { ceiling: q ? 2 : 5, mlp: q ? 2 : 3, numpyMlp: q ? 1 : 3, cnn: q ? 1 : 2, numpyCnn: q ? 1 : 2, contention: q ? 3 : 5,
-    torchMlp: q ? 1 : 3, torchCnn: 1 };
+    torchMlp: q ? 1 : 3, torchCnn: 1, lenet: q ? 1 : 2, numpyLenet: q ? 1 : 2, torchLenet: 1 };
   return o;
 }
 
@@ -103,7 +110,8 @@ const { ensureTorch, torchRuns } = require('./lib/torch');
 const { agreement } = require('./lib/agree');
 const { gemmnetPredict, onnxMissing, onnxPredict } = require('./lib/predict');
 const { goals } = require('./lib/goals');
-const { mlpFlopsPerSample, cnnFlopsPerSample } = require('./lib/flops');
+const { mlpFlopsPerSample, cnnFlopsPerSample, lenetFlopsPerSample } = require('./lib/flops');
+const FLOPS = { mlp: mlpFlopsPerSample, cnn: cnnFlopsPerSample, lenet: lenetFlopsPerSample };
 
 const say = (msg) => process.stderr.write(`${msg}\n`);
 // Waiting for quiet is capped over the whole run too: on a machine that stays busy it only costs time.
@@ -116,6 +124,9 @@ const quiet = () => {
   }
 };
 const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+// Which models' epochs this run times.
+const wants = (model) => (!opts.only || opts.only === model) && !(model === 'lenet' && opts.skipLenet);
+const loss = (x) => (x == null || !Number.isFinite(x) ? String(x) : x.toFixed(3));
 
 function numpyRows(res, model, { limit, epochs, warmup }) {
   const rows = [];
@@ -129,7 +140,7 @@ function numpyRows(res, model, { limit, epochs, warmup }) {
       runs[dtype][threads] = r;
       if (!r.error && !res.numpyBlas) res.numpyBlas = r.blas;
       if (r.error) res.notes.push(r.error);
-      const counted = (model === 'mlp' ? mlpFlopsPerSample() : cnnFlopsPerSample()) * 8000 / 1e9;
+      const counted = FLOPS[model]() * 8000 / 1e9;
       if (!r.error && Math.abs(r.gflopPerEpoch / counted - 1) > 0.01) {
         res.notes.push(`numpy_${model}.py counted ${r.gflopPerEpoch.toFixed(2)} GFLOP per epoch, this table ${counted.toFixed(2)}`);
       }
@@ -146,9 +157,10 @@ function numpyRows(res, model, { limit, epochs, warmup }) {
     const measured = r.extrapolated ? `on ${r.samples_per_epoch} samples, extrapolated; ` : '';
     const alt = other ? `; ${plural(other, 'thread')}: ${runs[dtype][other].bestPer8000.toFixed(3)} s` : '';
     const after = warmup ? ` after ${warmup} warm-up` : '';
+    const losses = model === 'lenet' ? `; mean training loss per epoch ${r.train_loss.map(loss).join(', ')}` : '';
     rows.push({
-      name, threads: best, bestPer8000: r.bestPer8000, load: r.load,
-      note: `${measured}best of ${plural(r.seconds.length, 'epoch')}${after}${alt}`,
+      name, threads: best, bestPer8000: r.bestPer8000, load: r.load, losses: r.train_loss,
+      note: `${measured}best of ${plural(r.seconds.length, 'epoch')}${after}${alt}${losses}`,
     });
   }
   return { rows, runs };
@@ -183,9 +195,12 @@ function torchRow(res, model) {
   const others = t.combos.filter((c) => c !== best && !c.error && c[model])
     .map((c) => `${c.threads}/${c.blasThreads}: ${c[model].bestPer8000.toFixed(3)} s`).join(', ');
   const measured = m.extrapolated ? `on ${m.samples} samples, extrapolated; ` : '';
+  const losses = model === 'lenet'
+    ? `; mean training loss ${loss(m.warmup_loss)} in the warm-up, then ${m.train_loss.map(loss).join(', ')}` : '';
   return {
     name: `PyTorch ${best.torch}`, threads: `${best.threads} (OpenBLAS ${best.blasThreads})`, bestPer8000: m.bestPer8000, load: best.load,
-    note: `${measured}best of ${plural(m.epoch_seconds.length, 'epoch')} after a warm-up; the other torch/OpenBLAS threads: ${others}`,
+    losses: m.train_loss, warmupLoss: m.warmup_loss,
+    note: `${measured}best of ${plural(m.epoch_seconds.length, 'epoch')} after a warm-up; the other torch/OpenBLAS threads: ${others}${losses}`,
   };
 }
 
@@ -262,6 +277,46 @@ async function cnnSection(res) {
   return sec;
 }
 
+async function lenetSection(res) {
+  const sec = {
+    title: 'LeNet-style epoch',
+    description: 'sequential(): conv 5×5×8 SAME → ReLU → 2×2 max pool → conv 5×5×16 VALID → ReLU → 2×2 max pool → ' +
+      'flatten (5×5×16 = 400, NHWC) → dense 120 → ReLU → dense 84 → ReLU → dense 10, softmax cross-entropy, batch 64, ' +
+      'Adam (lr 1e-3), 8000 training samples (the CNN\'s). Each party initialises its own way (gemmnet: sequential() ' +
+      'with seed 521; NumPy and PyTorch: Xavier normal, zero biases), so the losses agree only roughly; ln 10 = 2.303 is ' +
+      'the loss of a uniform guess.',
+    rows: [],
+    gflopPerEpoch: lenetFlopsPerSample() * 8000 / 1e9,
+  };
+  quiet();
+  say(`gemmnet LeNet-style epochs on ${opts.lenetLimit} samples`);
+  const r = gemmnetChild('lenet', { epochs: opts.reps.lenet, limit: opts.lenetLimit });
+  if (r.error) {
+    const why = `gemmnet's LeNet-style sequential() does not train in this build: ${r.error}`;
+    sec.gemmnet = { error: why };
+    sec.rows.push({ name: 'gemmnet', error: why });
+    res.notes.push(why);
+  } else {
+    sec.gemmnet = r;
+    const how = r.extrapolated ? `on ${r.samples} samples, extrapolated; ` : '';
+    sec.rows.push({ name: 'gemmnet', threads: r.threads, bestPer8000: r.bestPer8000, load: r.load, losses: r.losses,
+      warmupLoss: r.warmupLoss,
+      note: `${how}best of ${plural(r.seconds.length, 'epoch')} after a warm-up on 320 samples; mean training loss ` +
+        `${loss(r.warmupLoss)} in the warm-up, then ${r.losses.map(loss).join(', ')}` });
+  }
+  if (res.torch) sec.rows.push(torchRow(res, 'lenet'));
+  if (!opts.skipNumpy && !res.skipped.numpy) {
+    const n = numpyRows(res, 'lenet', { limit: opts.numpyCnnLimit, epochs: opts.reps.numpyLenet, warmup: 0 });
+    sec.rows.push(...n.rows);
+    sec.numpy = n.runs;
+  }
+  for (const row of sec.rows) {
+    const all = [row.warmupLoss, ...(row.losses || [])].filter((x) => x != null);
+    if (all.some((x) => !Number.isFinite(x))) res.notes.push(`LeNet-style epoch, ${row.name}: a loss is not finite (${all.join(', ')})`);
+  }
+  return sec;
+}
+
 function machine() {
   const cpus = os.cpus();
   return {
@@ -332,25 +387,29 @@ async function main() {
     if (res.agreement.error) res.notes.push(`agreement check failed to run: ${res.agreement.error}`);
   }
   if (!res.skipped.torch) {
-    const parts = [...(opts.only !== 'cnn' ? ['mlp'] : []), ...(opts.only !== 'mlp' ? ['cnn'] : []), ...(opts.skipPredict ? [] : ['predict'])];
+    const parts = ['mlp', 'cnn', 'lenet'].filter(wants).concat(opts.skipPredict ? [] : ['predict']);
     quiet();
     say(`PyTorch (${parts.join(', ')}) at torch threads 1 and 2 × OpenBLAS threads 1 and 2`);
     res.torch = torchRuns({ parts, mlpEpochs: opts.reps.torchMlp, cnnEpochs: opts.reps.torchCnn, cnnLimit: opts.torchCnnLimit,
-      predictBudget: opts.predictBudget });
+      lenetEpochs: opts.reps.torchLenet, lenetLimit: opts.torchCnnLimit, predictBudget: opts.predictBudget });
     for (const c of res.torch.combos) if (c.error) res.notes.push(c.error);
     probe('after the PyTorch runs');
   }
-  if (opts.only !== 'cnn') {
+  if (wants('mlp')) {
     res.mlp = await mlpSection(res);
     probe('after the MLP epochs');
   }
-  if (opts.only !== 'cnn' && !opts.skipContention) {
+  if (wants('mlp') && !opts.skipContention) {
     res.contention = await contentionSection(res, { opts, quiet, say, plural });
     probe('after the contention runs');
   }
-  if (opts.only !== 'mlp') {
+  if (wants('cnn')) {
     res.cnn = await cnnSection(res);
     probe('after the CNN epochs');
+  }
+  if (wants('lenet')) {
+    res.lenet = await lenetSection(res);
+    probe('after the LeNet-style epochs');
   }
   if (!opts.skipPredict) {
     quiet();

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The course's MLP and CNN in PyTorch, as a peer of gemmnet in the benchmark.
+"""The course's MLP and CNN, and a LeNet-style net, in PyTorch, as a peer of gemmnet in the benchmark.
 
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/torch_bench.py --threads 2 --parts mlp,cnn,predict --json
 
@@ -12,11 +12,14 @@ Same recipes and initialisation as numpy_mlp.py / numpy_cnn.py (and gemmnet's ml
   averages with gemmnet's momentum 0.99, i.e. torch's 0.01) -> 2x2 max pool -> FC 784 ReLU -> FC 10,
   torch.optim.Adam(lr 1e-4), batch 32; conv fans as TensorFlow's (9 in, 9*32 out). Gradients by
   autograd. Layout is torch's NCHW (the flatten order only permutes FC1's rows).
+- LeNet-style (as numpy_lenet.py and the bench's sequential() stack): conv 5x5x8 padding 2 -> ReLU ->
+  2x2 max pool -> conv 5x5x16 valid -> ReLU -> 2x2 max pool -> 400 -> 120 ReLU -> 84 ReLU -> 10,
+  torch.optim.Adam(lr 1e-3), batch 64; Xavier normal with TensorFlow's conv fans, zero biases.
 
 Threads: torch.set_num_threads(--threads) for torch's own (OpenMP) kernels; the OpenBLAS that
 torch's matmuls call has threads of its own, set by OPENBLAS_NUM_THREADS before Python starts.
 
-Parts: `mlp` and `cnn` time training epochs (shuffle outside the timer); `predict` times
+Parts: `mlp`, `cnn` and `lenet` time training epochs (shuffle outside the timer); `predict` times
 inference under torch.inference_mode() at batches of --predict-batches. One JSON line with --json.
 """
 
@@ -95,6 +98,41 @@ class CNN:
         return loss.item()
 
 
+class LeNet:
+    """conv 5x5x8 SAME (padding 2) -> ReLU -> 2x2 max pool -> conv 5x5x16 VALID -> ReLU -> 2x2 max pool
+    -> flatten (400) -> 120 ReLU -> 84 ReLU -> 10; torch.optim.Adam(lr 1e-3), batch 64."""
+
+    def __init__(self, gen):
+        self.W_c1 = xavier(gen, (8, 1, 5, 5), 25, 25 * 8).requires_grad_()
+        self.b_c1 = torch.zeros(8, requires_grad=True)
+        self.W_c2 = xavier(gen, (16, 8, 5, 5), 25 * 8, 25 * 16).requires_grad_()
+        self.b_c2 = torch.zeros(16, requires_grad=True)
+        self.W_f1 = xavier(gen, (120, 400), 400, 120).requires_grad_()
+        self.b_f1 = torch.zeros(120, requires_grad=True)
+        self.W_f2 = xavier(gen, (84, 120), 120, 84).requires_grad_()
+        self.b_f2 = torch.zeros(84, requires_grad=True)
+        self.W_f3 = xavier(gen, (10, 84), 84, 10).requires_grad_()
+        self.b_f3 = torch.zeros(10, requires_grad=True)
+        self.params = [self.W_c1, self.b_c1, self.W_c2, self.b_c2, self.W_f1, self.b_f1,
+                       self.W_f2, self.b_f2, self.W_f3, self.b_f3]
+        self.opt = torch.optim.Adam(self.params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8)
+
+    def forward(self, x):
+        # One channel: the NHWC rows are already NCHW. Flattening NCHW only permutes FC1's rows.
+        h = F.max_pool2d(torch.relu(F.conv2d(x.view(-1, 1, 28, 28), self.W_c1, self.b_c1, padding=2)), 2)
+        h = F.max_pool2d(torch.relu(F.conv2d(h, self.W_c2, self.b_c2)), 2)
+        h = torch.relu(F.linear(h.flatten(1), self.W_f1, self.b_f1))
+        h = torch.relu(F.linear(h, self.W_f2, self.b_f2))
+        return F.linear(h, self.W_f3, self.b_f3)
+
+    def step(self, x, y):
+        loss = F.cross_entropy(self.forward(x), y)
+        self.opt.zero_grad(set_to_none=True)
+        loss.backward()
+        self.opt.step()
+        return loss.item()
+
+
 def train(model, x, y, batch, epochs, gen):
     seconds, cpu, losses = [], [], []
     for _ in range(epochs):
@@ -166,6 +204,8 @@ def main():
     ap.add_argument("--mlp-epochs", type=int, default=3, help="MLP epochs after one warm-up epoch")
     ap.add_argument("--cnn-epochs", type=int, default=1, help="CNN epochs after a warm-up on 320 samples")
     ap.add_argument("--cnn-limit", type=int, default=2000, help="CNN epoch on the first N samples")
+    ap.add_argument("--lenet-epochs", type=int, default=1, help="LeNet epochs after a warm-up on 320 samples")
+    ap.add_argument("--lenet-limit", type=int, default=2000, help="LeNet epoch on the first N samples")
     ap.add_argument("--predict-batches", default="1,32,1000")
     ap.add_argument("--predict-budget", type=float, default=1.5, help="seconds per predict measurement")
     ap.add_argument("--seed", type=int, default=0)
@@ -198,6 +238,12 @@ def main():
         train(m, x[:320], y[:320], 32, 1, gen)  # warm-up
         n = min(args.cnn_limit, len(x))
         out["cnn"] = train(m, x[:n], y[:n], 32, args.cnn_epochs, gen)
+    if "lenet" in parts:
+        m = LeNet(gen)
+        warm = train(m, x[:320], y[:320], 64, 1, gen)  # warm-up
+        n = min(args.lenet_limit, len(x))
+        out["lenet"] = train(m, x[:n], y[:n], 64, args.lenet_epochs, gen)
+        out["lenet"]["warmup_loss"] = warm["train_loss"][0]
     if "predict" in parts:
         mlp, cnn = MLP(gen), CNN(gen)
         batches = [int(b) for b in args.predict_batches.split(",")]

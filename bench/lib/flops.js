@@ -16,4 +16,13 @@ function cnnFlopsPerSample(side = 28, kernel = 3, filters = 32, fc = 784, classe
   return 2 * conv + 3 * 2 * flat * fc + 3 * 2 * fc * classes;
 }
 
-module.exports = { mlpFlopsPerSample, cnnFlopsPerSample };
+// LeNet-style: conv 5x5x1x8 SAME as im2col (784 x 25) x (25 x 8) forward and for dW; conv 5x5x8x16
+// VALID as (100 x 200) x (200 x 16) forward, dW and dx; dense 400-120-84-10 forward, dW and dx.
+function lenetFlopsPerSample() {
+  const conv1 = 2 * 28 * 28 * 25 * 8;
+  const conv2 = 2 * 10 * 10 * 200 * 16;
+  const dense = 2 * (400 * 120 + 120 * 84 + 84 * 10);
+  return 2 * conv1 + 3 * conv2 + 3 * dense;
+}
+
+module.exports = { mlpFlopsPerSample, cnnFlopsPerSample, lenetFlopsPerSample };

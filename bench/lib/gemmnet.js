@@ -5,12 +5,13 @@
 // environment (e.g. OPENBLAS_THREAD_TIMEOUT), or where a crash must not end the whole benchmark:
 //   node bench/lib/gemmnet.js mlp --threads 2 --epochs 5 [--busy]
 //   node bench/lib/gemmnet.js cnn --epochs 2 --limit 8000
+//   node bench/lib/gemmnet.js lenet --epochs 2 --limit 8000
 //   node bench/lib/gemmnet.js spin --threads 2
 //   node bench/lib/gemmnet.js agree --out params.f32
 'use strict';
 const { phase, sleep, withBusy } = require('./load');
 const { loadTrainSet, head, TRAIN } = require('./data');
-const { mlpFlopsPerSample, cnnFlopsPerSample } = require('./flops');
+const { mlpFlopsPerSample, cnnFlopsPerSample, lenetFlopsPerSample } = require('./flops');
 
 /** The package, retried for a while: the addon in build/Release may be being rebuilt. */
 function loadGemmnet(attempts = 15) {
@@ -108,6 +109,7 @@ async function timeEpochs({ model, set, batchSize, optimizer, epochs, warmup = 1
   for (let i = 0; i < warmup; i++) await gemmnet.train(model, warmupSet || set, options);
   const seconds = [];
   const cpuSeconds = [];
+  const losses = [];
   const stop = phase(busy);
   for (let i = 0; i < epochs; i++) {
     const c0 = process.cpuUsage();
@@ -115,8 +117,9 @@ async function timeEpochs({ model, set, batchSize, optimizer, epochs, warmup = 1
     const c = process.cpuUsage(c0);
     seconds.push(h.epochs[0].seconds);
     cpuSeconds.push((c.user + c.system) / 1e6);
+    losses.push(h.epochs[0].train.loss);
   }
-  return { samples: set.y.length, seconds, cpuSeconds, best: Math.min(...seconds), load: stop() };
+  return { samples: set.y.length, seconds, cpuSeconds, losses, best: Math.min(...seconds), load: stop() };
 }
 
 let trainSet = null;
@@ -183,6 +186,59 @@ async function cnnEpochs({ epochs = 2, warmup = 1, limit = TRAIN, threads } = {}
   }
 }
 
+/** The LeNet-style stack of examples/lenet.js, as sequential() builds it (seed 521). */
+function lenetModel() {
+  const { sequential, layers } = gemmnet;
+  return sequential({
+    input: [28, 28, 1],
+    layers: [
+      layers.conv2d({ filters: 8, kernel: 5, padding: 'same' }),
+      layers.relu(),
+      layers.maxPool2d({ size: 2 }),
+      layers.conv2d({ filters: 16, kernel: 5, padding: 'valid' }),
+      layers.relu(),
+      layers.maxPool2d({ size: 2 }),
+      layers.flatten(),
+      layers.dense({ units: 120 }),
+      layers.relu(),
+      layers.dense({ units: 84 }),
+      layers.relu(),
+      layers.dense({ units: 10 }),
+    ],
+    seed: 521,
+  });
+}
+
+/**
+ * The LeNet-style epoch: lenetModel(), Adam 1e-3, batch 64, on the first `limit` samples of the
+ * CNN's data. The first timed epoch's mean training loss is `losses[0]`; `warmupLoss` is the
+ * warm-up's (on the first 320 samples), so that a falling loss can be seen.
+ */
+async function lenetEpochs({ epochs = 2, warmup = 1, limit = TRAIN, threads } = {}) {
+  const before = native.buildInfo().threads;
+  try {
+    const model = lenetModel();
+    const optimizer = gemmnet.adam({ lr: 1e-3 });
+    const set = head(data(), limit);
+    const warmupSet = head(data(), Math.min(limit, 320));
+    const options = { epochs: 1, batchSize: 64, optimizer, ...(threads ? { threads } : {}) };
+    let warmupLoss = null;
+    for (let i = 0; i < warmup; i++) warmupLoss = (await gemmnet.train(model, warmupSet, options)).epochs[0].train.loss;
+    const r = await timeEpochs({ model, set, batchSize: 64, optimizer, epochs, warmup: 0, threads });
+    return {
+      ...r,
+      warmupLoss,
+      threads: threads || before,
+      extrapolated: r.samples !== TRAIN,
+      bestPer8000: r.best * (TRAIN / r.samples),
+      gflopPerEpoch: (lenetFlopsPerSample() * TRAIN) / 1e9,
+      params: model.params.length,
+    };
+  } finally {
+    native.setThreads(before);
+  }
+}
+
 /**
  * CPU burnt by the process while its JS thread sleeps right after an sgemm of the MLP's biggest
  * shape (100 x 784 x 1000): with OpenBLAS workers idle-spinning this is about (threads - 1) cores
@@ -235,7 +291,7 @@ async function agreeRun({ out }) {
   };
 }
 
-module.exports = { gemmnet, native, agreeRun, sgemmCeiling, secondCoreProbe, mlpEpochs, mlpSession, cnnEpochs, idleSpin, data };
+module.exports = { gemmnet, native, agreeRun, sgemmCeiling, secondCoreProbe, mlpEpochs, mlpSession, cnnEpochs, lenetEpochs, lenetModel, idleSpin, data };
 
 if (require.main === module) {
   const argv = process.argv.slice(2);
@@ -247,9 +303,10 @@ if (require.main === module) {
   const run = async (busy) => {
     if (what === 'spin') return idleSpin({ threads: flag('threads', 2) });
     if (what === 'agree') return agreeRun({ out: argv[argv.indexOf('--out') + 1] });
+    if (what === 'lenet') return lenetEpochs({ epochs: flag('epochs', 2), limit: flag('limit', TRAIN), threads: flag('threads', undefined) });
     if (what === 'cnn') return cnnEpochs({ epochs: flag('epochs', 2), limit: flag('limit', TRAIN), threads: flag('threads', undefined) });
     if (what !== 'mlp') {
-      throw new Error('usage: node bench/lib/gemmnet.js mlp|cnn|spin|agree [--threads N] [--epochs N] [--limit N] [--busy]');
+      throw new Error('usage: node bench/lib/gemmnet.js mlp|cnn|lenet|spin|agree [--threads N] [--epochs N] [--limit N] [--busy]');
     }
     return mlpEpochs({ epochs: flag('epochs', 5), threads: flag('threads', undefined), busy });
   };

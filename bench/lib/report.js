@@ -18,7 +18,7 @@ function table(head, rows) {
   return lines.join('\n');
 }
 
-/** One epoch table (MLP or CNN): gemmnet, NumPy f64 and f32, tfjs-cpu and tfjs-wasm. */
+/** One epoch table (MLP, CNN or LeNet): gemmnet, NumPy f64 and f32, tfjs-cpu and tfjs-wasm. */
 function epochTable(section, ceiling) {
   const base = section.gemmnet && !section.gemmnet.error ? section.gemmnet.bestPer8000 : null;
   const rows = section.rows.map((r) => {
@@ -230,7 +230,7 @@ function markdown(res) {
       '. Near 2 the second core was there; near 1 something else was taking it (another process, or, on a virtual ' +
       'machine, something outside it that /proc/stat does not show), and 2-thread numbers from that stretch are slow.');
   }
-  for (const key of ['mlp', 'cnn']) {
+  for (const key of ['mlp', 'cnn', 'lenet']) {
     const sec = res[key];
     if (!sec) continue;
     out.push('');

@@ -42,10 +42,11 @@ function ensureTorch({ install = true, say = () => {} } = {}) {
 }
 
 /** One torch_bench.py process: torch threads `threads`, OpenBLAS threads `blasThreads`. */
-function runTorch({ threads, blasThreads: blas, parts, mlpEpochs, cnnEpochs, cnnLimit, predictBudget, timeoutSeconds = 600 }) {
+function runTorch({ threads, blasThreads: blas, parts, mlpEpochs, cnnEpochs, cnnLimit, lenetEpochs = 1, lenetLimit = cnnLimit,
+  predictBudget, timeoutSeconds = 600 }) {
   const args = [path.join(__dirname, '..', 'torch_bench.py'), '--json', '--threads', String(threads), '--parts', parts.join(','),
     '--mlp-epochs', String(mlpEpochs), '--cnn-epochs', String(cnnEpochs), '--cnn-limit', String(cnnLimit),
-    '--predict-budget', String(predictBudget)];
+    '--lenet-epochs', String(lenetEpochs), '--lenet-limit', String(lenetLimit), '--predict-budget', String(predictBudget)];
   const env = cleanEnv(process.env, { OPENBLAS_NUM_THREADS: String(blas), OMP_NUM_THREADS: String(threads) });
   const stop = phase();
   const r = spawnSync(PYTHON, args, { env, encoding: 'utf8', timeout: timeoutSeconds * 1000 });
@@ -57,7 +58,7 @@ function runTorch({ threads, blasThreads: blas, parts, mlpEpochs, cnnEpochs, cnn
   }
   const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
   const out = JSON.parse(line);
-  for (const model of ['mlp', 'cnn']) {
+  for (const model of ['mlp', 'cnn', 'lenet']) {
     const m = out[model];
     if (!m) continue;
     m.best = Math.min(...m.epoch_seconds);
@@ -74,7 +75,7 @@ function torchRuns(opts) {
   const ok = combos.filter((c) => !c.error);
   const bestBy = (score) => (ok.length ? ok.reduce((a, b) => (score(b) < score(a) ? b : a)) : null);
   const best = {};
-  for (const model of ['mlp', 'cnn']) {
+  for (const model of ['mlp', 'cnn', 'lenet']) {
     if (ok.some((c) => c[model])) best[model] = bestBy((c) => (c[model] ? c[model].bestPer8000 : Infinity));
   }
   return { combos, best };
