@@ -46,11 +46,11 @@ node -e '
 # Excluded from the default run, as incompatible with sanitizers rather than failing under them:
 # - "keeps the event loop responsive": a wall-clock bound (50 ms) that kernels slowed two to three
 #   times by instrumentation cannot be held to;
-# - "the report in a browser" and "gemmnet demo with --model": they launch Chromium, which inherits
+# - "the report in a browser" and "gemmnet demo": they launch Chromium, which inherits
 #   LD_PRELOAD of the ASan runtime and hangs under it; Chromium never loads the addon, so nothing of
 #   ours is tested there.
 # With arguments, they go to mocha as given and nothing is excluded.
-EXCLUDE='keeps the event loop responsive|the report in a browser|gemmnet demo with --model'
+EXCLUDE='keeps the event loop responsive|the report in a browser|gemmnet demo'
 status=0
 if [ $# -eq 0 ]; then
   npx mocha --grep "$EXCLUDE" --invert || status=$?
