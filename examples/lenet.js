@@ -7,14 +7,9 @@ const gemmnet = require('..');
 
 const { sequential, layers, train, loadMnist, adam } = gemmnet;
 
-async function main() {
-  const epochs = Number(process.argv[2] ?? 8);
-  const all = loadMnist({ subset: 'train' });
-  const test = loadMnist({ subset: 'test' });
-  const nTrain = all.n - 5000;
-  const rows = (s, a, b) => ({ x: s.x.subarray(a * 784, b * 784), y: s.y.subarray(a, b) });
-
-  const net = sequential({
+/** The LeNet-style stack (seed 521); the benchmark times this same network. */
+function lenet() {
+  return sequential({
     input: [28, 28, 1],
     layers: [
       layers.conv2d({ filters: 8, kernel: 5, padding: 'same' }),
@@ -32,6 +27,16 @@ async function main() {
     ],
     seed: 521,
   });
+}
+
+async function main() {
+  const epochs = Number(process.argv[2] ?? 8);
+  const all = loadMnist({ subset: 'train' });
+  const test = loadMnist({ subset: 'test' });
+  const nTrain = all.n - 5000;
+  const rows = (s, a, b) => ({ x: s.x.subarray(a * 784, b * 784), y: s.y.subarray(a, b) });
+
+  const net = lenet();
   net.summary();
 
   const t0 = performance.now();
@@ -49,7 +54,11 @@ async function main() {
     `${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+module.exports = { lenet };
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

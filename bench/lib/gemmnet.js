@@ -186,28 +186,8 @@ async function cnnEpochs({ epochs = 2, warmup = 1, limit = TRAIN, threads } = {}
   }
 }
 
-/** The LeNet-style stack of examples/lenet.js, as sequential() builds it (seed 521). */
-function lenetModel() {
-  const { sequential, layers } = gemmnet;
-  return sequential({
-    input: [28, 28, 1],
-    layers: [
-      layers.conv2d({ filters: 8, kernel: 5, padding: 'same' }),
-      layers.relu(),
-      layers.maxPool2d({ size: 2 }),
-      layers.conv2d({ filters: 16, kernel: 5, padding: 'valid' }),
-      layers.relu(),
-      layers.maxPool2d({ size: 2 }),
-      layers.flatten(),
-      layers.dense({ units: 120 }),
-      layers.relu(),
-      layers.dense({ units: 84 }),
-      layers.relu(),
-      layers.dense({ units: 10 }),
-    ],
-    seed: 521,
-  });
-}
+/** The LeNet-style stack of examples/lenet.js (seed 521). */
+const { lenet: lenetModel } = require('../../examples/lenet');
 
 /**
  * The LeNet-style epoch: lenetModel(), Adam 1e-3, batch 64, on the first `limit` samples of the
