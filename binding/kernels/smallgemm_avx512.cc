@@ -1,5 +1,5 @@
 // small_gemm for AVX-512 (compiled with AVX-512 flags; called only when simd_level() says the CPU
-// has it): tiles of 6 rows x 64 columns, 24 accumulators in zmm registers.
+// has it): tiles of 4 rows x 96 columns, 24 accumulators in zmm registers, k in sub-blocks of 64.
 #include <immintrin.h>
 
 #include <cstddef>
@@ -24,7 +24,7 @@ struct V {
   static type bcast(const float* p) { return _mm512_set1_ps(*p); }
   static type fma(type a, type b, type c) { return _mm512_fmadd_ps(a, b, c); }
 };
-constexpr int kRows = 6, kStrip = 4, kKc = 256;
+constexpr int kRows = 4, kStrip = 6, kKc = 256, kSub = 64, kMaxRows = 48;
 
 #include "kernels/smallgemm_impl.h"
 
@@ -34,6 +34,10 @@ constexpr int kRows = 6, kStrip = 4, kKc = 256;
 void small_gemm_avx512(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb,
                        float* C, int ldc) {
   avx512::run(M, n0, n1, K, A, lda, B, ldb, C, ldc);
+}
+
+void small_gemm_row_avx512(int b0, int b1, int N, int K, const float* A, const float* B, float* S) {
+  avx512::row_blocks(b0, b1, N, K, A, B, S);
 }
 
 }  // namespace gn

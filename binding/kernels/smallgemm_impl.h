@@ -3,19 +3,27 @@
 //
 // V provides: kLanes, type, mask_t, mask(lanes) (the first `lanes` lanes), load(p), store(p, v),
 // load(p, mask), store(p, v, mask) (masked-off lanes are neither read nor written), zero(), add(a, b),
-// bcast(p) and fma(a, b, c) = a * b + c rounded once. kRows, kStrip, kKc: the tile and block sizes.
+// bcast(p) and fma(a, b, c) = a * b + c rounded once. kRows, kStrip: the tile (rows, vectors); kKc:
+// the k-block; kSub: its sub-blocks; kMaxRows: rows per pass.
 
 // Rows of A per micro-tile and vectors of C per row: R * Vn accumulators plus Vn vectors of B and one
-// broadcast fit the register file.
+// broadcast fit the register file. A block of kc <= kKc values of k is summed in sub-blocks of at
+// most kSub (so that the sub-block of B, kSub rows of a strip, stays in L1 while every row of A goes
+// over it): the first sub-block starts from zero, the others from the partial sums in S (a tile of
+// floats, row stride lds), and the last adds the block's sums to C. Storing a float accumulator and
+// loading it again changes nothing, so every sub-block size gives the bits of one pass over kc.
 template <int R, int Vn>
-inline void tile(int kc, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
-                 typename V::mask_t last) {
+inline void tile(int kc, const float* A, int lda, const float* B, int ldb, float* C, int ldc, float* S, int lds,
+                 bool first, bool lastSub, typename V::mask_t last) {
   constexpr int L = V::kLanes;
-  // The block's products are summed from zero and then added to C: rounding errors grow with the
-  // block length (kKc) and the number of blocks, not with the whole K.
   typename V::type acc[R][Vn];
-  for (int r = 0; r < R; r++)
-    for (int v = 0; v < Vn; v++) acc[r][v] = V::zero();
+  if (first) {
+    for (int r = 0; r < R; r++)
+      for (int v = 0; v < Vn; v++) acc[r][v] = V::zero();
+  } else {
+    for (int r = 0; r < R; r++)
+      for (int v = 0; v < Vn; v++) acc[r][v] = V::load(S + (size_t)r * lds + v * L);
+  }
   for (int k = 0; k < kc; k++) {
     const float* b = B + (size_t)k * ldb;
     typename V::type bv[Vn];
@@ -26,6 +34,11 @@ inline void tile(int kc, const float* A, int lda, const float* B, int ldb, float
       for (int v = 0; v < Vn; v++) acc[r][v] = V::fma(a, bv[v], acc[r][v]);
     }
   }
+  if (!lastSub) {
+    for (int r = 0; r < R; r++)
+      for (int v = 0; v < Vn; v++) V::store(S + (size_t)r * lds + v * L, acc[r][v]);
+    return;
+  }
   for (int r = 0; r < R; r++) {
     float* c = C + (size_t)r * ldc;
     for (int v = 0; v < Vn - 1; v++) V::store(c + v * L, V::add(V::load(c + v * L), acc[r][v]));
@@ -33,41 +46,93 @@ inline void tile(int kc, const float* A, int lda, const float* B, int ldb, float
   }
 }
 
-// All rows of A, for one strip of Vn vectors of columns.
+// All rows of A, for one strip of Vn vectors of columns and one sub-block of k.
 template <int Vn>
-inline void strip(int M, int kc, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
-                  typename V::mask_t lastLanes) {
+inline void strip(int M, int kc, const float* A, int lda, const float* B, int ldb, float* C, int ldc, float* S,
+                  int lds, bool first, bool lastSub, typename V::mask_t lastLanes) {
   int m = 0;
   for (; m + kRows <= M; m += kRows) {
-    tile<kRows, Vn>(kc, A + (size_t)m * lda, lda, B, ldb, C + (size_t)m * ldc, ldc, lastLanes);
+    tile<kRows, Vn>(kc, A + (size_t)m * lda, lda, B, ldb, C + (size_t)m * ldc, ldc, S + (size_t)m * lds, lds, first,
+                    lastSub, lastLanes);
   }
   const float* a = A + (size_t)m * lda;
   float* c = C + (size_t)m * ldc;
+  float* s = S + (size_t)m * lds;
   switch (M - m) {
-    case 1: tile<1, Vn>(kc, a, lda, B, ldb, c, ldc, lastLanes); break;
-    case 2: tile<2, Vn>(kc, a, lda, B, ldb, c, ldc, lastLanes); break;
-    case 3: tile<3, Vn>(kc, a, lda, B, ldb, c, ldc, lastLanes); break;
-    case 4: tile<4 < kRows ? 4 : 1, Vn>(kc, a, lda, B, ldb, c, ldc, lastLanes); break;
-    case 5: tile<5 < kRows ? 5 : 1, Vn>(kc, a, lda, B, ldb, c, ldc, lastLanes); break;
+    case 1: tile<1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
+    case 2: tile<2, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
+    case 3: tile<3, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
+    case 4: tile<4 < kRows ? 4 : 1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
+    case 5: tile<5 < kRows ? 5 : 1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
     default: break;
   }
 }
 
-void run(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc) {
-  // Blocks of kKc rows of B: a strip of them stays in L1/L2 while every row of A goes over it.
-  for (int k0 = 0; k0 < K; k0 += kKc) {
+// One row of A (M = 1), k-blocks [b0, b1) (block b: k in [b kKc, (b + 1) kKc)): block b's sums over
+// all N columns go to S + b N, each summed from zero with one fused multiply-add per k in increasing k,
+// as tile() sums them. The sums stay in S (in L1) while the rows of B stream through in order: whole
+// rows, one after the other, which the hardware prefetches far better than strips of columns.
+void row_blocks(int b0, int b1, int N, int K, const float* A, const float* B, float* S) {
+  static_assert(kKc == kSmallGemmKc, "small_gemm's k-block is the same at every level");
+  constexpr int L = V::kLanes;
+  const int vecs = N / L, tail = N - vecs * L;
+  const typename V::mask_t lastLanes = V::mask(tail);
+  for (int b = b0; b < b1; b++) {
+    const int k0 = b * kKc;
     const int kc = K - k0 < kKc ? K - k0 : kKc;
-    const float* Ak = A + k0;
-    const float* Bk = B + (size_t)k0 * ldb;
-    for (int n = n0; n < n1; n += kStrip * V::kLanes) {
-      const int width = n1 - n < kStrip * V::kLanes ? n1 - n : kStrip * V::kLanes;
-      const int vecs = (width + V::kLanes - 1) / V::kLanes;
-      const typename V::mask_t last = V::mask(width - (vecs - 1) * V::kLanes);
-      switch (vecs) {
-        case 1: strip<1>(M, kc, Ak, lda, Bk + n, ldb, C + n, ldc, last); break;
-        case 2: strip<2>(M, kc, Ak, lda, Bk + n, ldb, C + n, ldc, last); break;
-        case 3: strip<3 < kStrip ? 3 : kStrip>(M, kc, Ak, lda, Bk + n, ldb, C + n, ldc, last); break;
-        default: strip<kStrip>(M, kc, Ak, lda, Bk + n, ldb, C + n, ldc, last); break;
+    float* s = S + (size_t)b * N;
+    for (int v = 0; v < vecs; v++) V::store(s + v * L, V::zero());
+    if (tail) V::store(s + vecs * L, V::zero(), lastLanes);
+    for (int k = 0; k < kc; k++) {
+      const float* row = B + (size_t)(k0 + k) * N;
+      const typename V::type a = V::bcast(A + k0 + k);
+      int v = 0;
+      for (; v + 4 <= vecs; v += 4) {
+        const typename V::type s0 = V::fma(a, V::load(row + v * L), V::load(s + v * L));
+        const typename V::type s1 = V::fma(a, V::load(row + (v + 1) * L), V::load(s + (v + 1) * L));
+        const typename V::type s2 = V::fma(a, V::load(row + (v + 2) * L), V::load(s + (v + 2) * L));
+        const typename V::type s3 = V::fma(a, V::load(row + (v + 3) * L), V::load(s + (v + 3) * L));
+        V::store(s + v * L, s0);
+        V::store(s + (v + 1) * L, s1);
+        V::store(s + (v + 2) * L, s2);
+        V::store(s + (v + 3) * L, s3);
+      }
+      for (; v < vecs; v++) V::store(s + v * L, V::fma(a, V::load(row + v * L), V::load(s + v * L)));
+      if (tail) V::store(s + vecs * L, V::fma(a, V::load(row + vecs * L, lastLanes), V::load(s + vecs * L, lastLanes)), lastLanes);
+    }
+  }
+}
+
+void run(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb, float* C, int ldc) {
+  constexpr int W = kStrip * V::kLanes;
+  // Partial sums of the current strip between sub-blocks of k (up to kMaxRows rows).
+  alignas(64) float S[kMaxRows * W];
+  for (int m0 = 0; m0 < M; m0 += kMaxRows) {
+    const int rows = M - m0 < kMaxRows ? M - m0 : kMaxRows;
+    const float* Am = A + (size_t)m0 * lda;
+    float* Cm = C + (size_t)m0 * ldc;
+    // Blocks of kKc rows of B; each strip of them is summed in sub-blocks of kSub rows, which stay in
+    // L1 while every row of A goes over them.
+    for (int k0 = 0; k0 < K; k0 += kKc) {
+      const int kc = K - k0 < kKc ? K - k0 : kKc;
+      for (int n = n0; n < n1; n += W) {
+        const int width = n1 - n < W ? n1 - n : W;
+        const int vecs = (width + V::kLanes - 1) / V::kLanes;
+        const typename V::mask_t last = V::mask(width - (vecs - 1) * V::kLanes);
+        for (int ks = 0; ks < kc; ks += kSub) {
+          const int kk = kc - ks < kSub ? kc - ks : kSub;
+          const float* Ak = Am + k0 + ks;
+          const float* Bk = B + (size_t)(k0 + ks) * ldb + n;
+          const bool first = ks == 0, lastSub = ks + kk == kc;
+          switch (vecs) {
+            case 1: strip<1>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 2: strip<2 < kStrip ? 2 : kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 3: strip<3 < kStrip ? 3 : kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 4: strip<4 < kStrip ? 4 : kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 5: strip<5 < kStrip ? 5 : kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
+            default: strip<kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
+          }
+        }
       }
     }
   }

@@ -35,7 +35,7 @@ struct V {
   static type bcast(const float* p) { return vld1q_dup_f32(p); }
   static type fma(type a, type b, type c) { return vfmaq_f32(c, a, b); }
 };
-constexpr int kRows = 4, kStrip = 4, kKc = 256;
+constexpr int kRows = 4, kStrip = 4, kKc = 256, kSub = 256, kMaxRows = 48;
 
 #include "kernels/smallgemm_impl.h"
 
@@ -45,6 +45,10 @@ constexpr int kRows = 4, kStrip = 4, kKc = 256;
 void small_gemm_neon(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb, float* C,
                      int ldc) {
   neon::run(M, n0, n1, K, A, lda, B, ldb, C, ldc);
+}
+
+void small_gemm_row_neon(int b0, int b1, int N, int K, const float* A, const float* B, float* S) {
+  neon::row_blocks(b0, b1, N, K, A, B, S);
 }
 
 }  // namespace gn

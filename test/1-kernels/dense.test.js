@@ -46,6 +46,28 @@ describe('dense kernels against their naive references', () => {
     });
   }
 
+  it('one sample through the small-batch kernel (whole rows of W, k split over threads) gives the bits of its row in a batch', () => {
+    const { setThreads, buildInfo } = require('../../lib');
+    const before = buildInfo().threads;
+    for (const [I, O] of [[6272, 784], [5000, 1000], [257, 64], [1000, 17]]) {
+      const x = rand(3 * I, 11);
+      const W = rand(I * O, 12);
+      const b = rand(O, 13);
+      const batch = new Float32Array(3 * O);
+      native.denseForward(x, W, b, batch, 3, I, O, true);
+      for (const threads of [1, 2, 3]) {
+        setThreads(threads);
+        for (let row = 0; row < 3; row++) {
+          const one = new Float32Array(O);
+          native.denseForward(x.subarray(row * I, (row + 1) * I), W, b, one, 1, I, O, true);
+          one.forEach((v, o) => assert.ok(Object.is(v, batch[row * O + o]),
+            `I=${I} O=${O} row ${row} column ${o}, ${threads} threads: ${v} alone, ${batch[row * O + o]} in the batch`));
+        }
+      }
+    }
+    setThreads(before);
+  });
+
   it('the small-batch forward kernel gives the same bits with AVX2 as with AVX-512, and close with OpenBLAS', function () {
     this.timeout(60000);
     const script = `const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'lib', 'native'))});
