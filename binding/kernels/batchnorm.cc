@@ -4,14 +4,44 @@
 #include <cstddef>
 #include <vector>
 
+#include "kernels/cpu.h"
 #include "kernels/parallel.h"
 
 namespace gn {
 
+namespace batchnorm_scalar {
+#include "kernels/batchnorm_impl.h"
+}  // namespace batchnorm_scalar
+
+#if defined(__x86_64__)
+#define GN_BN_DECLARE(ns)                                                                                  \
+  namespace ns {                                                                                           \
+  void col_sums(const float* x, const float* mean, int R, int K, size_t k0, size_t k1, double* out);       \
+  void col_sum_dot(const float* a, const float* b, int R, int K, size_t k0, size_t k1, double* sa,          \
+                   double* sab);                                                                           \
+  void scale_shift_cols(const float* xhat, const float* gamma, const float* dy, float* dxhat, int R, int K, \
+                        size_t k0, size_t k1, double* sdyx, double* sdy);                                  \
+  }
+GN_BN_DECLARE(batchnorm_avx2)
+GN_BN_DECLARE(batchnorm_avx512)
+#undef GN_BN_DECLARE
+// The column sums at the CPU's SIMD level (the same bits at every level).
+#define GN_BN(call)                                                 \
+  do {                                                              \
+    const Simd level = simd_level();                                \
+    if (level == Simd::Avx512) batchnorm_avx512::call;              \
+    else if (level == Simd::Avx2) batchnorm_avx2::call;             \
+    else batchnorm_scalar::call;                                    \
+  } while (0)
+#else
+#define GN_BN(call) batchnorm_scalar::call
+#endif
+
 // The fast versions stream rows (row-major order) and keep one double accumulator per column, so
 // memory is read sequentially whatever K is; nothing walks a column with stride K. Sums run over
 // the pool by ranges of columns (each column summed whole, in row order, so the result does not
-// depend on the threads); the elementwise passes run by ranges of rows.
+// depend on the threads), in vector registers at the CPU's SIMD level (batchnorm_impl.h); the
+// elementwise passes run by ranges of rows.
 
 namespace {
 
@@ -27,21 +57,9 @@ void batchnorm_forward(const float* x, float* y, float* mean, float* invStd, int
   // mean and invStd are written once, by column range; the normalizing pass reads them.
   parallel_ranges((size_t)K, kColGrain, [&](size_t k0, size_t k1) {
     std::vector<double> acc(k1 - k0, 0.0);
-    for (int r = 0; r < R; r++) {
-      const float* xr = x + (size_t)r * K;
-      for (size_t k = k0; k < k1; k++) acc[k - k0] += xr[k];
-    }
-    for (size_t k = k0; k < k1; k++) {
-      mean[k] = (float)(acc[k - k0] / R);
-      acc[k - k0] = 0.0;
-    }
-    for (int r = 0; r < R; r++) {
-      const float* xr = x + (size_t)r * K;
-      for (size_t k = k0; k < k1; k++) {
-        const double d = (double)xr[k] - mean[k];
-        acc[k - k0] += d * d;
-      }
-    }
+    GN_BN(col_sums(x, nullptr, R, K, k0, k1, acc.data()));
+    for (size_t k = k0; k < k1; k++) mean[k] = (float)(acc[k - k0] / R);
+    GN_BN(col_sums(x, mean, R, K, k0, k1, acc.data()));
     for (size_t k = k0; k < k1; k++) invStd[k] = (float)(1.0 / std::sqrt(acc[k - k0] / R + (double)eps));
   });
   parallel_ranges((size_t)R, row_grain(K), [&](size_t r0, size_t r1) {
@@ -65,36 +83,22 @@ void scale_shift_forward(const float* xhat, const float* gamma, const float* bet
 
 void scale_shift_backward(const float* xhat, const float* gamma, const float* dy, float* dgamma, float* dbeta,
                           float* dxhat, int R, int K) {
-  std::vector<double> sg(K, 0.0), sb(K, 0.0);
-  for (size_t r = 0; r < (size_t)R; r++) {
-    const float* xr = xhat + r * K;
-    const float* gr = dy + r * K;
-    float* dr = dxhat + r * K;
-    for (int k = 0; k < K; k++) {
-      sg[k] += (double)gr[k] * xr[k];
-      sb[k] += gr[k];
-      dr[k] = gr[k] * gamma[k];
+  parallel_ranges((size_t)K, kColGrain, [&](size_t k0, size_t k1) {
+    std::vector<double> sg(k1 - k0), sb(k1 - k0);
+    GN_BN(scale_shift_cols(xhat, gamma, dy, dxhat, R, K, k0, k1, sg.data(), sb.data()));
+    for (size_t k = k0; k < k1; k++) {
+      dgamma[k] += (float)sg[k - k0];
+      dbeta[k] += (float)sb[k - k0];
     }
-  }
-  for (int k = 0; k < K; k++) {
-    dgamma[k] += (float)sg[k];
-    dbeta[k] += (float)sb[k];
-  }
+  });
 }
 
 void batchnorm_backward(const float* y, const float* invStd, const float* dy, float* dx, int R, int K,
                         bool accumulate) {
   std::vector<float> mdy((size_t)K), mdyy((size_t)K);
   parallel_ranges((size_t)K, kColGrain, [&](size_t k0, size_t k1) {
-    std::vector<double> sdy(k1 - k0, 0.0), sdyy(k1 - k0, 0.0);
-    for (int r = 0; r < R; r++) {
-      const float* yr = y + (size_t)r * K;
-      const float* gr = dy + (size_t)r * K;
-      for (size_t k = k0; k < k1; k++) {
-        sdy[k - k0] += gr[k];
-        sdyy[k - k0] += (double)gr[k] * yr[k];
-      }
-    }
+    std::vector<double> sdy(k1 - k0), sdyy(k1 - k0);
+    GN_BN(col_sum_dot(dy, y, R, K, k0, k1, sdy.data(), sdyy.data()));
     for (size_t k = k0; k < k1; k++) {
       mdy[k] = (float)(sdy[k - k0] / R);
       mdyy[k] = (float)(sdyy[k - k0] / R);

@@ -13,28 +13,27 @@ namespace gn {
 
 void dense_forward(const float* x, const float* W, const float* b, float* y, int N, int I, int O,
                    bool relu) {
-  // The bias goes into y first, then x W accumulates on top of it (beta = 1), then the ReLU.
-  const auto bias = [&](int o0, int o1) {
-    for (int n = 0; n < N; n++) {
+  // The bias goes into y first, then x W accumulates on top of it (beta = 1), then the ReLU: block by
+  // block of y, each on the thread that computes it, while it is in cache.
+  const auto bias = [&](int n0, int n1, int o0, int o1) {
+    for (int n = n0; n < n1; n++) {
       float* row = y + (size_t)n * O;
       for (int o = o0; o < o1; o++) row[o] = b ? b[o] : 0.f;
     }
   };
-  const auto activate = [&](int o0, int o1) {
+  const auto activate = [&](int n0, int n1, int o0, int o1) {
     if (!relu) return;
-    for (int n = 0; n < N; n++) {
+    for (int n = n0; n < n1; n++) {
       float* row = y + (size_t)n * O;
       for (int o = o0; o < o1; o++) row[o] = row[o] < 0.f ? 0.f : row[o];  // NaN passes through, so divergence is seen
     }
   };
   if (small_gemm_fits(N, O, I)) {
     // A small batch: column blocks of y, each filled, multiplied and activated on one thread.
-    small_gemm(N, O, I, x, W, y, bias, activate);
+    small_gemm(N, O, I, x, W, y, [&](int o0, int o1) { bias(0, N, o0, o1); }, [&](int o0, int o1) { activate(0, N, o0, o1); });
     return;
   }
-  bias(0, O);
-  gemm(false, false, N, O, I, 1.f, x, I, W, O, 1.f, y, O);
-  activate(0, O);
+  gemm_blocks(false, false, N, O, I, 1.f, x, I, W, O, 1.f, y, O, bias, activate);
 }
 
 namespace {

@@ -20,10 +20,21 @@ constexpr int kAlign = 16;
 
 void gemm(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
           const float* B, int ldb, float beta, float* C, int ldc) {
+  gemm_blocks(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, nullptr, nullptr);
+}
+
+void gemm_blocks(bool transA, bool transB, int M, int N, int K, float alpha, const float* A, int lda,
+                 const float* B, int ldb, float beta, float* C, int ldc, const GemmBlockFn& before,
+                 const GemmBlockFn& after) {
   if (M == 0 || N == 0) return;
   const double macs = (double)M * N * K;
+  const auto one = [&](int r0, int r1, int c0, int c1, const float* a, const float* b, float* c) {
+    if (before) before(r0, r1, c0, c1);
+    gn_sgemm(transA, transB, r1 - r0, c1 - c0, K, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (after) after(r0, r1, c0, c1);
+  };
   if (macs < kParallelMinMacs) {
-    gn_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    one(0, M, 0, N, A, B, C);
     return;
   }
   // Cut C into kGemmBlocks blocks along its longer side, each at least kAlign wide: every block
@@ -35,7 +46,7 @@ void gemm(bool transA, bool transB, int M, int N, int K, float alpha, const floa
   const int extent = byCols ? N : M;
   int chunks = std::min(kGemmBlocks, (extent + kAlign - 1) / kAlign);
   if (chunks < 2) {
-    gn_sgemm(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    one(0, M, 0, N, A, B, C);
     return;
   }
   int block = (extent + chunks - 1) / chunks;
@@ -47,11 +58,11 @@ void gemm(bool transA, bool transB, int M, int N, int K, float alpha, const floa
     if (byCols) {
       // C[:, start:start+len] = op(A) * op(B)[:, start:start+len]
       const float* Bc = transB ? B + (size_t)start * ldb : B + start;
-      gn_sgemm(transA, transB, M, len, K, alpha, A, lda, Bc, ldb, beta, C + start, ldc);
+      one(0, M, start, start + len, A, Bc, C + start);
     } else {
       // C[start:start+len, :] = op(A)[start:start+len, :] * op(B)
       const float* Ar = transA ? A + start : A + (size_t)start * lda;
-      gn_sgemm(transA, transB, len, N, K, alpha, Ar, lda, B, ldb, beta, C + (size_t)start * ldc, ldc);
+      one(start, start + len, 0, N, Ar, B, C + (size_t)start * ldc);
     }
   });
 }

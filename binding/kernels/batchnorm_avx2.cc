@@ -1,0 +1,6 @@
+// Batch normalization's column sums compiled for AVX2 (chosen at run time, see batchnorm.cc).
+#include <cstddef>
+
+namespace gn::batchnorm_avx2 {
+#include "kernels/batchnorm_impl.h"
+}  // namespace gn::batchnorm_avx2
