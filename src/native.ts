@@ -74,7 +74,8 @@ export interface NativeAddon {
   // indices into x (first maximum of each window). Backward: dx[argmax[i]] += dy[i], i < dy.length.
   maxPoolForward(x: Float32Array, y: Float32Array, argmax: Int32Array, dims: Int32Array): void;
   maxPoolForwardReference: NativeAddon['maxPoolForward'];
-  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, accumulate?: boolean): void;
+  /** samples: dy and dx hold that many equal samples (windows never cross them), run in parallel. */
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, accumulate?: boolean, samples?: number): void;
   // Batch norm (no scale/shift) of each column of an (R, K) row-major matrix over its R rows; y may
   // be x; eps > 0. Backward accumulates into dx.
   batchNormForward(x: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array,

@@ -55,7 +55,7 @@ Napi::Value MaxPoolForward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// maxPoolBackward(dy, argmax, dx[, accumulate = true]): dx[argmax[i]] += dy[i] for i < dy.length,
+// maxPoolBackward(dy, argmax, dx[, accumulate = true[, samples]]): dx[argmax[i]] += dy[i] for i < dy.length,
 // into a zeroed dx when accumulate is false.
 Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   requireArgs(info, 3, "maxPoolBackward");
@@ -65,12 +65,31 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   I32 argmax = argmaxCopy.view();
   F32 dx = f32Arg(info, 2, "dx");
   requireSize(env, argmax.length, dy.length, 1, "argmax");
-  for (size_t i = 0; i < dy.length; i++)
-    if (argmax.data[i] < 0 || (size_t)argmax.data[i] >= dx.length)
-      throwRange(env, "maxPoolBackward: argmax[" + std::to_string(i) + "] = " +
-                          std::to_string(argmax.data[i]) + " is outside dx (length " +
-                          std::to_string(dx.length) + ")");
-  max_pool_backward(dy.data, argmax.data, dx.data, dy.length, dx.length, accumulateArg(info, 3));
+  const bool accumulate = accumulateArg(info, 3);
+  // samples (optional): dy and dx hold that many equal samples, each window inside its own sample.
+  size_t samples = 1;
+  if (info.Length() > 4 && !info[4].IsUndefined()) {
+    samples = (size_t)dimArg(info, 4, "samples");
+    if (samples < 1 || dy.length % samples || dx.length % samples)
+      throwRange(env, "maxPoolBackward: samples = " + std::to_string(samples) + " does not divide dy (length " +
+                          std::to_string(dy.length) + ") and dx (length " + std::to_string(dx.length) + ")");
+  }
+  const size_t out = dy.length / samples, in = dx.length / samples;
+  for (size_t smp = 0; smp < samples; smp++) {
+    const size_t lo = smp * in;
+    for (size_t i = smp * out; i < (smp + 1) * out; i++) {
+      const int32_t a = argmax.data[i];
+      if (a >= 0 && (size_t)a >= lo && (size_t)a < lo + in) continue;
+      if (a < 0 || (size_t)a >= dx.length)
+        throwRange(env, "maxPoolBackward: argmax[" + std::to_string(i) + "] = " + std::to_string(a) +
+                            " is outside dx (length " + std::to_string(dx.length) + ")");
+      throwRange(env, "maxPoolBackward: argmax[" + std::to_string(i) + "] = " + std::to_string(a) +
+                          " points outside its own sample " + std::to_string(smp) + " of dx ([" + std::to_string(lo) +
+                          ", " + std::to_string(lo + in) + "))");
+    }
+  }
+  if (samples > 1) max_pool_backward_samples(dy.data, argmax.data, dx.data, dy.length, dx.length, samples, accumulate);
+  else max_pool_backward(dy.data, argmax.data, dx.data, dy.length, dx.length, accumulate);
   return env.Undefined();
 }
 

@@ -91,6 +91,15 @@ void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t
   for (size_t i = 0; i < n; i++) dx[argmax[i]] += dy[i];
 }
 
+void max_pool_backward_samples(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
+                               size_t samples, bool accumulate) {
+  const size_t out = n / samples, in = dxLength / samples;
+  parallel_ranges(samples, in >= 16384 ? 1 : 16384 / in + 1, [&](size_t s0, size_t s1) {
+    if (!accumulate) std::memset(dx + s0 * in, 0, (s1 - s0) * in * sizeof(float));
+    for (size_t i = s0 * out; i < s1 * out; i++) dx[argmax[i]] += dy[i];
+  });
+}
+
 void avg_pool_forward(const float* x, float* y, const PoolShape& shape) {
   const PoolShape s = shape;
   const size_t perSample = (size_t)s.OH * s.OW * s.C;

@@ -17,6 +17,11 @@ void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape
 // is zeroed first. Indices are checked by callers.
 void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
                        bool accumulate = true);
+// The same for `samples` samples of equal size, in parallel: sample s's dy (n / samples values) goes to
+// its own part of dx (dxLength / samples values), which every argmax of that sample must point into
+// (the glue checks it). Each value of dx gets its terms in the order of the serial version.
+void max_pool_backward_samples(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
+                               size_t samples, bool accumulate);
 
 // x (N,H,W,C) -> y (N,OH,OW,C) = mean of each VALID window.
 void avg_pool_forward(const float* x, float* y, const PoolShape& s);

@@ -42,7 +42,7 @@ export class MaxPool2d extends Layer {
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
     if (!needDx) return null;
     const dx = this.dx.get(n * this.inSize);
-    native.maxPoolBackward(dy, this.argmax, dx, false);
+    native.maxPoolBackward(dy, this.argmax, dx, false, n);
     return dx;
   }
 }

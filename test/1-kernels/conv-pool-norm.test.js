@@ -301,6 +301,44 @@ describe('maxPool (VALID windows)', () => {
     });
   }
 
+  it('backward by samples in parallel gives the bits of the serial pass, overlapping windows included', () => {
+    const { setThreads, buildInfo } = require('../../lib');
+    const before = buildInfo().threads;
+    for (const s of [[32, 28, 28, 32, 2, 2, 2, 2], [5, 9, 9, 3, 3, 3, 2, 2]]) {
+      const g = poolGeom(...s);
+      const rnd = mulberry32(9);
+      const x = Float32Array.from(randomF32(g.xLen, rnd));
+      const y = new Float32Array(g.yLen), a = new Int32Array(g.yLen);
+      native.maxPoolForward(x, y, a, g.dims);
+      const dy = Float32Array.from(randomF32(g.yLen, rnd));
+      const serial = Float32Array.from(randomF32(g.xLen, rnd));
+      const start = serial.slice();
+      native.maxPoolBackward(dy, a, serial, true);
+      for (const threads of [1, 2, 3]) {
+        setThreads(threads);
+        const par = start.slice();
+        native.maxPoolBackward(dy, a, par, true, s[0]);
+        par.forEach((v, i) => assert.ok(Object.is(v, serial[i]), `${JSON.stringify(s)}, ${threads} threads, dx[${i}]: ${v} vs ${serial[i]}`));
+        const fresh = new Float32Array(g.xLen).fill(7);
+        native.maxPoolBackward(dy, a, fresh, false, s[0]);
+        const ref = new Float32Array(g.xLen);
+        native.maxPoolBackward(dy, a, ref, false);
+        assert.deepStrictEqual(fresh, ref);
+      }
+    }
+    setThreads(before);
+  });
+
+  it('backward by samples refuses an argmax that points into another sample, and samples that do not divide', () => {
+    const dx = new Float32Array(8);
+    assert.throws(() => native.maxPoolBackward(Float32Array.from([1, 2]), Int32Array.from([0, 1]), dx, false, 2),
+      (e) => e instanceof RangeError && /argmax\[1\] = 1 points outside its own sample 1 of dx \(\[4, 8\)\)/.test(e.message));
+    assert.throws(() => native.maxPoolBackward(Float32Array.from([1, 2, 3]), Int32Array.from([0, 1, 2]), dx, false, 2),
+      (e) => e instanceof RangeError && /samples = 2 does not divide/.test(e.message));
+    assert.throws(() => native.maxPoolBackward(Float32Array.from([1, 2]), Int32Array.from([0, 4]), dx, false, 0), RangeError);
+    assert.deepStrictEqual(Array.from(dx), [0, 0, 0, 0, 0, 0, 0, 0], 'nothing written before the check');
+  });
+
   it('backward accumulates into dx', () => {
     const dx = Float32Array.from([1, 1, 1]);
     native.maxPoolBackward(Float32Array.from([2, 3, 4]), Int32Array.from([2, 0, 2]), dx);
