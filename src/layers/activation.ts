@@ -21,6 +21,10 @@ export class Activation extends Layer {
     this.inSize = this.outSize = size;
   }
 
+  sampleWise(_mode: Mode): boolean {
+    return true;
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     if (mode.training) this.x = x;
     const y = (mode.training ? this.y : this.yEval).get(n * this.outSize);

@@ -23,6 +23,10 @@ export class AvgPool2d extends Layer {
     this.dimsEval = this.dims.slice();
   }
 
+  sampleWise(_mode: Mode): boolean {
+    return true;
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const dims = mode.training ? this.dims : this.dimsEval;
     dims[0] = n;

@@ -84,6 +84,10 @@ export class BatchNorm extends Layer {
   }
 
   // x (N, inSize) seen as (R, K) -> xhat (R, K), then gamma * xhat + beta when affine.
+  sampleWise(mode: Mode): boolean {
+    return !mode.training && !mode.batchStatsInEval && !this.batchStatsInEval;
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const R = n * this.rowsPerSample;
     if (mode.training) {

@@ -76,6 +76,10 @@ export class Conv2d extends Layer {
     return n * this.OH * this.OW * this.g.KH * this.g.KW * this.g.C;
   }
 
+  sampleWise(_mode: Mode): boolean {
+    return true;
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const t = mode.training;
     if (t) this.x = x;

@@ -18,6 +18,10 @@ export class Dropout extends Layer {
     this.inSize = this.outSize = size;
   }
 
+  sampleWise(mode: Mode): boolean {
+    return !mode.training;
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     if (!mode.training) return x;
     this.active = this.keepProb < 1;

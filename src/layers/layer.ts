@@ -85,6 +85,12 @@ export abstract class Layer {
     return {};
   }
 
+  /** Whether forward() in this mode computes each sample from that sample alone (so a batch may be
+   * run in parts): convolutions, pooling, activations, and normalization by fixed statistics. */
+  sampleWise(_mode: Mode): boolean {
+    return false;
+  }
+
   /** x holds n samples (exactly n * inSize values); returns n * outSize values. */
   abstract forward(x: Float32Array, n: number, mode: Mode): Float32Array;
 

@@ -23,6 +23,10 @@ export class MaxPool2d extends Layer {
     this.dimsEval = this.dims.slice();
   }
 
+  sampleWise(_mode: Mode): boolean {
+    return true;
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const len = n * this.outSize;
     if (mode.training) {

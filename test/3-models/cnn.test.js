@@ -126,6 +126,26 @@ describe('CNN', () => {
     assert.ok(Math.abs(running.evaluate(small.x, small.y, 64).loss - trainingLoss) > 1e-4);
   });
 
+  it('predict() runs the conv, norm and pool layers on parts of a large batch with the bits of one whole pass', async () => {
+    const { native } = require('../../lib/native');
+    const { x, y } = standardSplit().train;
+    const n = 77;  // parts of 32, 32 and 13
+    const xs = x.subarray(0, n * 784);
+    for (const model of [gemmnet.cnn({ seed: 4 }), gemmnet.cnn({ seed: 5, batchNorm: { mode: 'batch', evaluation: 'batch' } }),
+      gemmnet.sequential({ input: [28, 28, 1], seed: 6, layers: [gemmnet.layers.conv2d({ filters: 6, kernel: 5, padding: 'same' }),
+        gemmnet.layers.relu(), gemmnet.layers.maxPool2d({ size: 2 }), gemmnet.layers.batchNorm(), gemmnet.layers.flatten(),
+        gemmnet.layers.dense({ units: 10 })] })]) {
+      // Running averages away from their start, so the normalization is not the identity.
+      await gemmnet.train(model, { x: x.subarray(0, 96 * 784), y: y.subarray(0, 96) }, { epochs: 1, batchSize: 32 });
+      let h = xs;
+      for (const layer of model.layers) h = layer.forward(h, n, model.evalMode);
+      const whole = new Float32Array(n * 10);
+      native.softmaxForward(h, whole, n, 10);
+      const parts = model.predict(xs);
+      parts.forEach((v, i) => assert.ok(Object.is(v, whole[i]), `output ${i}: ${v} in parts, ${whole[i]} whole`));
+    }
+  });
+
   it('rejects bad options', () => {
     assert.throws(() => gemmnet.cnn({ keepProb: 0 }), /keepProb must be >= 0.000001/);
     assert.throws(() => gemmnet.cnn({ keepProb: 1e-300 }), /keepProb must be >= 0.000001/);
