@@ -51,11 +51,15 @@ constexpr size_t kElemGrain = 32768;
 
 size_t row_grain(int K) { return kElemGrain / (size_t)(K > 0 ? K : 1) + 1; }
 
+// Columns per range of the column sums: kColGrain, or all of them when the matrix is small enough
+// that waking the pool costs more than summing (one sample's channels, say).
+size_t col_grain(int R, int K) { return (size_t)R * (size_t)K < kElemGrain * 2 ? (size_t)K : kColGrain; }
+
 }  // namespace
 
 void batchnorm_forward(const float* x, float* y, float* mean, float* invStd, int R, int K, float eps) {
   // mean and invStd are written once, by column range; the normalizing pass reads them.
-  parallel_ranges((size_t)K, kColGrain, [&](size_t k0, size_t k1) {
+  parallel_ranges((size_t)K, col_grain(R, K), [&](size_t k0, size_t k1) {
     std::vector<double> acc(k1 - k0, 0.0);
     GN_BN(col_sums(x, nullptr, R, K, k0, k1, acc.data()));
     for (size_t k = k0; k < k1; k++) mean[k] = (float)(acc[k - k0] / R);
@@ -83,7 +87,7 @@ void scale_shift_forward(const float* xhat, const float* gamma, const float* bet
 
 void scale_shift_backward(const float* xhat, const float* gamma, const float* dy, float* dgamma, float* dbeta,
                           float* dxhat, int R, int K) {
-  parallel_ranges((size_t)K, kColGrain, [&](size_t k0, size_t k1) {
+  parallel_ranges((size_t)K, col_grain(R, K), [&](size_t k0, size_t k1) {
     std::vector<double> sg(k1 - k0), sb(k1 - k0);
     GN_BN(scale_shift_cols(xhat, gamma, dy, dxhat, R, K, k0, k1, sg.data(), sb.data()));
     for (size_t k = k0; k < k1; k++) {
@@ -96,7 +100,7 @@ void scale_shift_backward(const float* xhat, const float* gamma, const float* dy
 void batchnorm_backward(const float* y, const float* invStd, const float* dy, float* dx, int R, int K,
                         bool accumulate) {
   std::vector<float> mdy((size_t)K), mdyy((size_t)K);
-  parallel_ranges((size_t)K, kColGrain, [&](size_t k0, size_t k1) {
+  parallel_ranges((size_t)K, col_grain(R, K), [&](size_t k0, size_t k1) {
     std::vector<double> sdy(k1 - k0), sdyy(k1 - k0);
     GN_BN(col_sum_dot(dy, y, R, K, k0, k1, sdy.data(), sdyy.data()));
     for (size_t k = k0; k < k1; k++) {

@@ -121,6 +121,13 @@ void run(int M, int n0, int n1, int K, const float* A, int lda, const float* B, 
         const typename V::mask_t last = V::mask(width - (vecs - 1) * V::kLanes);
         for (int ks = 0; ks < kc; ks += kSub) {
           const int kk = kc - ks < kSub ? kc - ks : kSub;
+          // The next sub-block of B into L2 while this one is computed: the strip's rows are
+          // scattered (one per row stride of B), which the hardware prefetchers do not follow well.
+          const int next = k0 + ks + kSub;
+          for (int k = next; k < K && k < next + kSub; k++) {
+            const char* p = (const char*)(B + (size_t)k * ldb + n);
+            for (int off = 0; off < width * (int)sizeof(float); off += 64) __builtin_prefetch(p + off, 0, 2);
+          }
           const float* Ak = Am + k0 + ks;
           const float* Bk = B + (size_t)(k0 + ks) * ldb + n;
           const bool first = ks == 0, lastSub = ks + kk == kc;
