@@ -49,7 +49,9 @@ describe('dense kernels against their naive references', () => {
   it('one sample through the small-batch kernel (whole rows of W, k split over threads) gives the bits of its row in a batch', () => {
     const { setThreads, buildInfo } = require('../../lib');
     const before = buildInfo().threads;
-    for (const [I, O] of [[6272, 784], [5000, 1000], [257, 64], [1000, 17]]) {
+    // Shapes that take the small-batch kernel for one row as well (I * O of at least 4e6): a partial
+    // last k-block (4100 = 16 * 256 + 4) and a partial last vector of columns (2050).
+    for (const [I, O] of [[6272, 784], [5000, 1000], [4100, 1000], [2000, 2050]]) {
       const x = rand(3 * I, 11);
       const W = rand(I * O, 12);
       const b = rand(O, 13);
