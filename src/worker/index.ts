@@ -94,7 +94,10 @@ export async function trainInWorker(model: Network, data: Dataset, o: Record<str
         } else if (m.type === 'done') {
           ended = true;
           restoreModel(model, m.model);
-          if (opt && m.optimizer) await restoreOptimizer(opt, m.optimizer);
+          if (opt && m.optimizer) {
+            await new Promise<void>((r) => setImmediate(r));
+            await restoreOptimizer(opt, m.optimizer);
+          }
           finish(() => resolve(m.history));
         } else if (m.type === 'error') {
           ended = true;

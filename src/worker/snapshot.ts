@@ -4,8 +4,11 @@ import type { Network } from '../network';
 import type { Optimizer } from '../optim';
 import type { ModelSnapshot, OptimizerSnapshot } from './protocol';
 
-/** Values copied between two yields to the event loop: 1 MiB, a fraction of a millisecond. */
-const COPY_SLICE = 1 << 18;
+/**
+ * Values copied between two yields to the event loop: 256 KiB, well under a millisecond even into
+ * fresh memory (whose first touch costs a page fault per 4 KiB, several microseconds each in a VM).
+ */
+const COPY_SLICE = 1 << 16;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -92,7 +95,10 @@ export async function restoreOptimizer(o: Optimizer, s: OptimizerSnapshot): Prom
     return;
   }
   o.setState({ step: s.step, buffers: {} });
+  // Allocating the buffers can start a garbage collection: a turn of its own.
+  await yieldToLoop();
   o.prepare(length);
+  await yieldToLoop();
   const live = o.getState().buffers;
   if (Object.keys(live).sort().join() !== names.join() || names.some((k) => live[k].length !== length)) {
     o.setState({ step: s.step, buffers: s.buffers });
