@@ -64,6 +64,8 @@ export interface Preset {
 }
 
 const MAX_WEIGHTS = 2 ** 30;
+/** Values per sample of any layer's output (256 MiB of float32 per sample). */
+const MAX_ACTIVATIONS = 2 ** 26;
 /** Activations per evaluation pass that keep one pass short (the CNN's 200 rows of 25,088). */
 const EVAL_ACTIVATIONS = 5_000_000;
 
@@ -83,6 +85,8 @@ function normalizeStack(options: SequentialOptions): NormalizedStack {
   const layers = o.layers.map((spec, i) => normalizeLayer(spec, i + 1));
   const seen = new Set<string>();
   for (const l of layers) {
+    // The kernels add eps in float32: one that rounds to 0 there divides a constant column by 0.
+    if (l.type === 'batchNorm') check.positiveFloat32(`${l.name}.eps`, l.eps);
     if (seen.has(l.name)) throw new TypeError(`two layers are named "${l.name}"; give each a name of its own`);
     seen.add(l.name);
   }
@@ -103,6 +107,29 @@ interface Built {
   widest: number;
 }
 
+/** One layer as the shape walk sees it, before anything is allocated. */
+interface Planned {
+  l: NormalizedLayer;
+  inputShape: number[];
+  outputShape: number[];
+  /** Trainable values the layer holds. */
+  parameters: number;
+  /** Non-trainable values it keeps (batch norm's running mean and variance). */
+  stateValues: number;
+  /** A dense or conv layer applies the ReLU that follows it (directly, or after a dropout). */
+  relu: boolean;
+  /** An activation that runs fused into the layer before it, so it has no runtime layer. */
+  fused: boolean;
+}
+
+interface Plan {
+  layers: Planned[];
+  parameters: number;
+  stateValues: number;
+  classes: number;
+  widest: number;
+}
+
 function image(l: NormalizedLayer, shape: number[]): [number, number, number] {
   if (shape.length !== 3) {
     throw new RangeError(`${l.name} (${l.type}) needs an image input [height, width, channels], but its input has ` +
@@ -111,21 +138,26 @@ function image(l: NormalizedLayer, shape: number[]): [number, number, number] {
   return shape as [number, number, number];
 }
 
-function build(stack: NormalizedStack, preset?: Preset): Built {
+/**
+ * Walks the stack's shapes and counts its weights without building or allocating anything, so that
+ * every refusal (a shape that does not fit, a stack past 2^30 weights or 2^26 activations per
+ * sample) comes before any memory is taken.
+ */
+function plan(stack: NormalizedStack): Plan {
   const specs = stack.layers;
-  const runtime: Layer[] = [];
-  const infos: LayerInfo[] = [];
+  const out: Planned[] = [];
   const fused = new Set<number>();
   let shape = stack.input;
-  let dropouts = 0;
-  let weights = 0;
+  let parameters = 0;
+  let stateValues = 0;
   let widest = size(shape);
+  if (widest > MAX_ACTIVATIONS) {
+    throw new RangeError(`input ${fmt(shape)} has ${widest} values per sample, more than 2^26; use smaller images or fewer channels`);
+  }
   const nextIsRelu = (i: number) => specs[i]?.type === 'relu';
   specs.forEach((l, i) => {
     const inputShape = shape;
-    const names = (roles: string[]) => Object.fromEntries(roles.map((r, k) => [r, preset?.names[i]?.[k] ?? `${l.name}.${r}`]));
-    const info: LayerInfo = { config: l, type: l.type, name: l.name, inputShape, outputShape: shape, weights: {}, state: {}, parameters: 0 };
-    let layer: Layer | undefined;
+    const p: Planned = { l, inputShape, outputShape: shape, parameters: 0, stateValues: 0, relu: false, fused: fused.has(i) };
     switch (l.type) {
       case 'dense': {
         if (shape.length !== 1) {
@@ -133,11 +165,9 @@ function build(stack: NormalizedStack, preset?: Preset): Built {
             '(height, width, channels); put layers.flatten() before it');
         }
         // ReLU right after, or after a dropout in between (ReLU commutes with dropout's positive scale).
-        let relu = false;
-        if (nextIsRelu(i + 1)) { relu = true; fused.add(i + 1); }
-        else if (specs[i + 1]?.type === 'dropout' && nextIsRelu(i + 2)) { relu = true; fused.add(i + 2); }
-        info.weights = names(['W', 'b']);
-        layer = new Dense(shape[0], l.units, relu, [info.weights.W, info.weights.b]);
+        if (nextIsRelu(i + 1)) { p.relu = true; fused.add(i + 1); }
+        else if (specs[i + 1]?.type === 'dropout' && nextIsRelu(i + 2)) { p.relu = true; fused.add(i + 2); }
+        p.parameters = shape[0] * l.units + l.units;
         shape = [l.units];
         break;
       }
@@ -148,12 +178,9 @@ function build(stack: NormalizedStack, preset?: Preset): Built {
           throw new RangeError(`${l.name} (conv2d): its ${KH}x${KW} kernel is larger than its input ${fmt(shape)} with ` +
             "padding 'valid'; use a smaller kernel, padding 'same', or fewer pools before it");
         }
-        const g = { H, W, C, KH, KW, F: l.filters, stride: l.stride, padding: l.padding };
-        const { OH, OW } = convOutput(g);
-        const relu = nextIsRelu(i + 1);
-        if (relu) fused.add(i + 1);
-        info.weights = names(['W', 'b']);
-        layer = new Conv2d(g, relu, [info.weights.W, info.weights.b]);
+        const { OH, OW } = convOutput({ H, W, C, KH, KW, F: l.filters, stride: l.stride, padding: l.padding });
+        if (nextIsRelu(i + 1)) { p.relu = true; fused.add(i + 1); }
+        p.parameters = KH * KW * C * l.filters + l.filters;
         shape = [OH, OW, l.filters];
         break;
       }
@@ -164,8 +191,74 @@ function build(stack: NormalizedStack, preset?: Preset): Built {
           throw new RangeError(`${l.name} (${l.type}): its ${l.size}x${l.size} window is larger than its input ` +
             `${fmt(shape)}; use a smaller size, padding 'same' in the convolutions before it, or fewer pools`);
         }
-        layer = l.type === 'maxPool2d' ? new MaxPool2d(H, W, C, l.size, l.stride) : new AvgPool2d(H, W, C, l.size, l.stride);
         shape = [Math.floor((H - l.size) / l.stride) + 1, Math.floor((W - l.size) / l.stride) + 1, C];
+        break;
+      }
+      case 'batchNorm': {
+        const columns = l.mode === 'activation' ? size(shape) : shape[shape.length - 1];
+        p.parameters = l.affine ? 2 * columns : 0;
+        p.stateValues = 2 * columns;
+        break;
+      }
+      case 'flatten':
+        shape = [size(shape)];
+        break;
+      default:
+        break;
+    }
+    p.outputShape = shape;
+    const values = size(shape);
+    if (values > MAX_ACTIVATIONS) {
+      throw new RangeError(`${l.name} (${l.type}) outputs ${fmt(shape)}, ${values} values per sample, more than 2^26; ` +
+        'use fewer filters, a stride or a pool first, or smaller inputs');
+    }
+    widest = Math.max(widest, values);
+    parameters += p.parameters;
+    stateValues += p.stateValues;
+    if (parameters > MAX_WEIGHTS) {
+      throw new RangeError(`${l.name} (${l.type}) brings the stack past 2^30 weights; use fewer units or filters, or pool first`);
+    }
+    out.push(p);
+  });
+  const last = specs[specs.length - 1];
+  if (shape.length !== 1 || shape[0] < 2) {
+    throw new RangeError(`the last layer, ${last.name} (${last.type}), gives ${fmt(shape)} per sample; a stack ends ` +
+      'in one score per class, at least two: end with layers.dense({ units: <classes> })' +
+      (shape.length === 3 ? ' after layers.flatten()' : ''));
+  }
+  return { layers: out, parameters, stateValues, classes: shape[0], widest };
+}
+
+function build(stack: NormalizedStack, preset?: Preset): Built {
+  const planned = plan(stack);
+  const runtime: Layer[] = [];
+  const infos: LayerInfo[] = [];
+  let dropouts = 0;
+  planned.layers.forEach((p, i) => {
+    const l = p.l;
+    const shape = p.inputShape;
+    const names = (roles: string[]) => Object.fromEntries(roles.map((r, k) => [r, preset?.names[i]?.[k] ?? `${l.name}.${r}`]));
+    const info: LayerInfo = {
+      config: l, type: l.type, name: l.name, inputShape: shape, outputShape: p.outputShape, weights: {}, state: {}, parameters: 0,
+    };
+    let layer: Layer | undefined;
+    switch (l.type) {
+      case 'dense':
+        info.weights = names(['W', 'b']);
+        layer = new Dense(shape[0], l.units, p.relu, [info.weights.W, info.weights.b]);
+        break;
+      case 'conv2d': {
+        const [H, W, C] = shape;
+        const [KH, KW] = l.kernel;
+        info.weights = names(['W', 'b']);
+        layer = new Conv2d({ H, W, C, KH, KW, F: l.filters, stride: l.stride, padding: l.padding }, p.relu,
+          [info.weights.W, info.weights.b]);
+        break;
+      }
+      case 'maxPool2d':
+      case 'avgPool2d': {
+        const [H, W, C] = shape;
+        layer = l.type === 'maxPool2d' ? new MaxPool2d(H, W, C, l.size, l.stride) : new AvgPool2d(H, W, C, l.size, l.stride);
         break;
       }
       case 'batchNorm': {
@@ -184,34 +277,31 @@ function build(stack: NormalizedStack, preset?: Preset): Built {
       case 'leakyRelu':
       case 'tanh':
       case 'sigmoid':
-        if (!fused.has(i)) layer = new Activation(size(shape), l.type, l.type === 'leakyRelu' ? l.alpha : 0);
+        if (!p.fused) layer = new Activation(size(shape), l.type, l.type === 'leakyRelu' ? l.alpha : 0);
         break;
       case 'flatten':
-        shape = [size(shape)];
         break;
     }
-    info.outputShape = shape;
-    widest = Math.max(widest, size(shape));
     if (layer) {
       const key = preset?.stateByIndex ? `layer${runtime.length}` : l.name;
       layer.stateKey = key;
       info.state = Object.fromEntries(Object.keys(layer.state()).map((k) => [k, `${key}.${k}`]));
-      info.parameters = layer.params().reduce((s, p) => s + size(p.shape), 0);
-      weights += info.parameters;
-      if (weights > MAX_WEIGHTS) {
-        throw new RangeError(`${l.name} (${l.type}) brings the stack past 2^30 weights; use fewer units or filters, or pool first`);
-      }
+      info.parameters = layer.params().reduce((s, q) => s + size(q.shape), 0);
       runtime.push(layer);
     }
     infos.push(info);
   });
-  const last = specs[specs.length - 1];
-  if (shape.length !== 1 || shape[0] < 2) {
-    throw new RangeError(`the last layer, ${last.name} (${last.type}), gives ${fmt(shape)} per sample; a stack ends ` +
-      'in one score per class, at least two: end with layers.dense({ units: <classes> })' +
-      (shape.length === 3 ? ' after layers.flatten()' : ''));
-  }
-  return { runtime, infos, inputSize: size(stack.input), classes: shape[0], widest };
+  return { runtime, infos, inputSize: size(stack.input), classes: planned.classes, widest: planned.widest };
+}
+
+/**
+ * The trainable values (W, b, gamma, beta) and the non-trainable ones (running averages) that
+ * sequential(options) would hold, counted without building it: what a model file claims, checked
+ * against what it holds before anything is allocated. Throws as sequential() does for a bad stack.
+ */
+export function stackValues(options: SequentialOptions): { parameters: number; state: number } {
+  const p = plan(normalizeStack(options));
+  return { parameters: p.parameters, state: p.stateValues };
 }
 
 /** A network built from a stack of layers; see sequential(). */

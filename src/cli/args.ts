@@ -99,8 +99,23 @@ export function suggest(word: string, names: readonly string[]): string | undefi
 }
 
 /** Parses `args` against `options`; every mistake is a UsageError naming the option. */
-export function parseOptions(command: string, args: string[], options: Options): Record<string, string | undefined> {
+export function parseOptions(command: string, argv: string[], options: Options): Record<string, string | undefined> {
   const names = Object.keys(options);
+  // `--seed -1`: a negative number is the option's value (to be refused as a value), not an option.
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : undefined;
+    if (a === '--') {
+      args.push(...argv.slice(i));
+      break;
+    }
+    if (name && options[name]?.type === 'string' && i + 1 < argv.length && /^-(\d|\.\d|Infinity\b)/.test(argv[i + 1])) {
+      args.push(`${a}=${argv[++i]}`);
+    } else {
+      args.push(a);
+    }
+  }
   for (const a of args) {
     if (a === '--') break;
     if (!a.startsWith('-') || a === '-') continue;
@@ -148,6 +163,25 @@ export function prepareOutDir(dir: string): void {
     const err = e as NodeJS.ErrnoException;
     throw new CliError(`--out ${dir}: cannot write files there (${err.code ?? err.message}); pass a folder you can write to`);
   }
+}
+
+/**
+ * Refuses a --data path that is neither a regular file nor a folder (a FIFO, a device such as
+ * /dev/zero, a socket, or a link to one) before anything opens it. A missing path is left to the
+ * loader, which names it.
+ */
+export function checkDataPath(file: string | undefined): void {
+  if (file === undefined) return;
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch {
+    return;
+  }
+  if (st.isFile() || st.isDirectory()) return;
+  const kind = st.isFIFO() ? 'a FIFO (named pipe)' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device'
+    : st.isSocket() ? 'a socket' : 'not a regular file';
+  throw new CliError(`--data ${file} is ${kind}; pass a regular file (an .npz, IDX images) or a folder holding one`);
 }
 
 export function num(name: string, v: string | undefined): number | undefined {

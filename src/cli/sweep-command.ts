@@ -5,7 +5,7 @@ import { writeFigure, writeReportFile } from '../report/output';
 import { csvTable, markdownTable, sweepTable, Table } from '../report/tables';
 import { numList, parseOptions, prepareOutDir, TRAIN_OPTIONS, trainArgs, UsageError } from './args';
 import { interruptionNotes, PlannedRun, RunOutcome, runAll } from './runs';
-import { describeRun, TrainArgs } from './train-command';
+import { describeRun, loadSplit, TrainArgs } from './train-command';
 
 export type SweepOption = 'hidden' | 'l2' | 'keep-prob';
 
@@ -71,6 +71,8 @@ export async function sweepCommand(argv: string[], signal: AbortSignal): Promise
   const base = trainArgs({ ...values, [sweep.option]: undefined });
   const out = values.out;
   prepareOutDir(out);
+  // The data once, up front: a file that cannot be used is refused before the first run starts.
+  loadSplit(base.data, base.split, base.limit);
   const outcomes = await runAll(sweepRuns(base, sweep), out, signal);
   const title = `${s.model.toUpperCase()} sweep over ${s.title}`;
   const r = sweepResults(title, sweep.option, outcomes);

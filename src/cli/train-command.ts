@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cnn } from '../cnn';
 import { DatasetSplit, ImageSet, loadDataset, splitDataset } from '../data';
+import { openRegular, readExact } from '../data/common';
 import { makeDirs } from '../io/mkdir';
 import { mlp } from '../mlp';
 import { sequential } from '../sequential';
@@ -12,6 +13,7 @@ import { runFigure } from '../report/curves';
 import { writeFigure, writeReportFile } from '../report/output';
 import { History, train } from '../train';
 import * as check from '../validate';
+import { checkDataPath } from './args';
 import { Progress } from './progress';
 
 export interface TrainArgs {
@@ -52,6 +54,7 @@ export function loadSplit(dataPath: string | undefined, split?: [number, number,
   const key = `${dataPath ?? ''}|${split ?? ''}`;
   let hit = cache.get(key);
   if (!hit) {
+    checkDataPath(dataPath);
     // Any image shape: the model says what it takes, and a mismatch is reported with both shapes.
     const data = loadDataset(dataPath, { anyShape: true });
     const sizes = split ?? defaultSplit(data.n);
@@ -79,13 +82,26 @@ export function plannedEpochs(args: TrainArgs): number {
   return args.epochs ?? (args.model === 'cnn' ? 50 : args.model === 'mlp' ? 200 : 10);
 }
 
+/** Largest --model JSON file read (a stack of thousands of layers is far smaller). */
+const MAX_STACK_FILE = 16 << 20;
+
 /** The stack a --model JSON file describes, in the words of sequential() and layers.*. */
 export function stackFromFile(file: string, seed?: number): Network {
+  // A stack's description is a few kilobytes: a FIFO (which would block the read), a device (which
+  // would never end it) or a huge file is refused before reading.
   let text: string;
+  let fd: number | undefined;
   try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`--model ${file}: cannot read it (${(e as Error).message})`);
+    const opened = openRegular('--model', file);
+    fd = opened.fd;
+    if (opened.size > MAX_STACK_FILE) {
+      throw new RangeError(`--model ${file} is ${opened.size} bytes; a stack's JSON file is at most ${MAX_STACK_FILE} bytes`);
+    }
+    const bytes = Buffer.alloc(opened.size);
+    readExact(`--model ${file}`, fd, bytes, 0);
+    text = bytes.toString('utf8');
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   let spec: unknown;
   try {
@@ -107,8 +123,8 @@ export function stackFromFile(file: string, seed?: number): Network {
 
 export async function runTraining(args: TrainArgs, signal?: AbortSignal): Promise<Experiment> {
   const t0 = performance.now();
-  const data = loadSplit(args.data, args.split, args.limit);
   const epochs = check.integer('--epochs', plannedEpochs(args), 1, 1e6);
+  // The model first: a stack file that cannot be used is refused before the data is loaded.
   let model: Network;
   let optimizer;
   if (args.model === 'cnn' || args.model === 'mlp') {
@@ -123,6 +139,7 @@ export async function runTraining(args: TrainArgs, signal?: AbortSignal): Promis
     model = stackFromFile(args.model, args.seed);
     optimizer = args.lr === undefined ? model.defaults.optimizer() : adam({ lr: args.lr });
   }
+  const data = loadSplit(args.data, args.split, args.limit);
   const seed = model.options.seed as number;
   const row = data.train.x.length / data.train.n;
   if (row !== model.inputSize) {

@@ -7,6 +7,7 @@ import { Network, Weights } from '../network';
 import { Optimizer, adam, isOptimizer, momentum } from '../optim';
 import { writeFileAtomic } from './atomic';
 import { MODEL_BUILDERS, isModelKind } from './registry';
+import { SequentialOptions, stackValues } from '../sequential';
 import { Tensor, TensorInput, encodeSafetensorsParts, loadSafetensors } from './safetensors';
 
 export const CHECKPOINT_FORMAT = 'gemmnet';
@@ -177,11 +178,10 @@ export function readCheckpoint(path: string): Checkpoint {
 }
 
 /**
- * Builds the model a checkpoint describes and puts its weights and state back exactly. Every weight
- * and state tensor the model has must be present, with its shape, and nothing else.
+ * The values (trainable, and non-trainable state) a model's stored options need, counted without
+ * building it; undefined when the options are malformed (the builder then names what is wrong).
  */
-/** The weight values (W and b) a preset's options need, computed without building it; undefined when unknown. */
-function claimedParameters(kind: unknown, options: Record<string, unknown>): number | undefined {
+function claimedValues(kind: unknown, options: Record<string, unknown>): { parameters: number; state: number } | undefined {
   const int = (v: unknown, d: number) => (v === undefined ? d : typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : NaN);
   let n: number;
   if (kind === 'mlp') {
@@ -193,23 +193,38 @@ function claimedParameters(kind: unknown, options: Record<string, unknown>): num
     const [H, W, C, F, k, fc, classes] = [int(options.height, 28), int(options.width, 28), int(options.channels, 1),
       int(options.filters, 32), int(options.kernel, 3), int(options.fc, 784), int(options.classes, 10)];
     n = k * k * C * F + F + Math.floor(H / 2) * Math.floor(W / 2) * F * fc + fc + fc * classes + classes;
+  } else if (kind === 'sequential') {
+    // The stack's own shape walk, which allocates nothing.
+    try {
+      return stackValues(options as unknown as SequentialOptions);
+    } catch {
+      return undefined;
+    }
   } else {
     return undefined;
   }
-  // Malformed options are left to the builder, which names what is wrong with them.
-  return Number.isFinite(n) ? n : undefined;
+  return Number.isFinite(n) ? { parameters: n, state: 0 } : undefined;
 }
 
+/**
+ * Builds the model a checkpoint describes and puts its weights and state back exactly. Every weight
+ * and state tensor the model has must be present, with its shape, and nothing else.
+ */
 export function modelFromCheckpoint(checkpoint: Checkpoint, where = 'modelFromCheckpoint'): Network {
   const c = checkpoint;
   let model: Network;
   // Sizes first: a small file whose options claim a large model is refused before it is built.
   // A small model is cheap to build, and the checks after building name the tensor that is wrong.
   const stored = Object.values(c.weights).reduce((n, w) => n + w.length, 0);
-  const claimed = claimedParameters(c.kind, c.options);
-  if (claimed !== undefined && claimed > stored && claimed > 1 << 20) {
-    throw new Error(`${where}: its ${c.kind} options need ${claimed} weight values but the file holds ${stored}; ` +
+  const storedState = Object.values(c.state).reduce((n, w) => n + w.length, 0);
+  const claimed = claimedValues(c.kind, c.options);
+  if (claimed !== undefined && claimed.parameters > stored && claimed.parameters > 1 << 20) {
+    throw new Error(`${where}: its ${c.kind} options need ${claimed.parameters} weight values but the file holds ${stored}; ` +
       'the file is truncated or its metadata does not match its tensors');
+  }
+  if (claimed !== undefined && claimed.state > storedState && claimed.state > 1 << 20) {
+    throw new Error(`${where}: its ${c.kind} options need ${claimed.state} values of batch-norm state but the file holds ` +
+      `${storedState}; the file is truncated or its metadata does not match its tensors`);
   }
   try {
     if (!isModelKind(c.kind)) throw new Error(`unknown model kind ${describe(c.kind)}`);

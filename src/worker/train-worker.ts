@@ -32,7 +32,7 @@ function run(start: WorkerStart): void {
     onBatch: start.hasOnBatch ? (info: BatchInfo) => send({ type: 'batch', info }) : undefined,
     onEpoch: async (record: EpochRecord) => {
       const snap = snapshotModel(model);
-      send({ type: 'epoch', record, model: snap }, [snap.params.buffer as ArrayBuffer]);
+      send({ type: 'epoch', record, model: snap }, [snap.params, ...Object.values(snap.state)].map((v) => v.buffer as ArrayBuffer));
       if (!start.hasOnEpoch) return true;
       const stop = await new Promise<boolean>((resolve) => { verdict = resolve; });
       verdict = null;
@@ -40,8 +40,11 @@ function run(start: WorkerStart): void {
     },
   } as unknown as Parameters<typeof train>[2]).then(
     (history) => {
+      // Everything sent back is moved, not cloned: the worker is done with its model and optimizer.
       const snap = snapshotModel(model);
-      send({ type: 'done', history, model: snap, optimizer: optimizer ? snapshotOptimizer(optimizer) : null });
+      const opt = optimizer ? snapshotOptimizer(optimizer) : null;
+      const transfer = [snap.params, ...Object.values(snap.state), ...Object.values(opt?.buffers ?? {})].map((v) => v.buffer as ArrayBuffer);
+      send({ type: 'done', history, model: snap, optimizer: opt }, [...new Set(transfer)]);
       port.close();
     },
     (e: Error & { code?: string }) => {

@@ -119,6 +119,51 @@ describe('train({ worker: true })', function () {
     }), /from the callback/);
   });
 
+  it('an optimizer with state continues in the worker as it would in-thread', async () => {
+    const run = async (secondInWorker) => {
+      const m = g.mlp({ hidden: 24, seed: 5 });
+      const o = g.adam({ lr: 1e-3 });
+      await g.train(m, d.train, { epochs: 1, batchSize: 50, optimizer: o });
+      await g.train(m, d.train, { epochs: 1, batchSize: 50, optimizer: o, seed: 7, worker: secondInWorker });
+      return { m, o };
+    };
+    const a = await run(false);
+    const b = await run(true);
+    sameWeights(a.m, b.m);
+    assert.strictEqual(b.o.getState().step, a.o.getState().step);
+    for (const k of ['m', 'v']) assert.ok(bits(b.o.getState().buffers[k]).equals(bits(a.o.getState().buffers[k])), `optimizer ${k}`);
+  });
+
+  it('predict() while the worker trains sees the weights of one epoch, never a mix', async () => {
+    const m = g.mlp({ hidden: 256, seed: 6 });
+    const probe = d.valid.x.subarray(0, 784 * 4);
+    const key = (p) => bits(p).toString('base64');
+    const valid = new Set([key(m.predict(probe))]);
+    const seen = new Set();
+    const timer = setInterval(() => seen.add(key(m.predict(probe))), 1);
+    try {
+      await g.train(m, d.train, {
+        epochs: 4, batchSize: 5, worker: true,
+        onEpoch: (r, model) => { valid.add(key(model.predict(probe))); },
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    valid.add(key(m.predict(probe)));
+    assert.ok(seen.size >= 2, `predict() saw ${seen.size} distinct weights`);
+    for (const s of seen) assert.ok(valid.has(s), 'predict() saw weights that were no epoch\'s');
+  });
+
+  it('x detached while it is handed to the worker is refused, not read as zeros', async () => {
+    const x = new Float32Array(d.train.x.length * 4);
+    for (let k = 0; k < 4; k++) x.set(d.train.x, k * d.train.x.length);
+    const y = new Uint8Array(d.train.y.length * 4);
+    for (let k = 0; k < 4; k++) y.set(d.train.y, k * d.train.y.length);
+    const p = g.train(g.mlp({ hidden: 8, seed: 1 }), { x, y }, { epochs: 1, worker: true });
+    setImmediate(() => structuredClone(x.buffer, { transfer: [x.buffer] }));
+    await rejectsLike(p, Error, /data\.x was detached/);
+  });
+
   it('x in a SharedArrayBuffer is used without copying', async () => {
     const x = new Float32Array(new SharedArrayBuffer(d.train.x.byteLength));
     x.set(d.train.x);

@@ -190,13 +190,14 @@ describe('files: saves write regular files only', () => {
 });
 
 describe('files: a small model file that claims a huge model', () => {
-  /** A saved model whose metadata options are replaced, its tensors left as they are. */
+  /** A saved model whose metadata kind and options are replaced, its tensors left as they are. */
   function forge(file, kind, options) {
     const g = require(ROOT);
     (kind === 'cnn' ? g.cnn({ filters: 1, fc: 2 }) : g.mlp({ inputs: 4, hidden: 4, classes: 2 })).save(file);
     const b = fs.readFileSync(file);
     const hl = Number(b.readBigUInt64LE(0));
     const header = JSON.parse(b.subarray(8, 8 + hl).toString());
+    header.__metadata__.kind = kind;
     header.__metadata__.options = JSON.stringify(options);
     // Tensor offsets are relative to the data, so a header of another length keeps them valid.
     const json = JSON.stringify(header);
@@ -206,25 +207,89 @@ describe('files: a small model file that claims a huge model', () => {
     fs.writeFileSync(file, Buffer.concat([len, text, b.subarray(8 + hl)]));
   }
 
-  for (const [kind, options] of [['mlp', { inputs: 784, hidden: 300000, classes: 10, seed: 1 }],
-    ['cnn', { filters: 64, fc: 4096, classes: 10, seed: 1 }]]) {
-    it(`refuses a ${kind} file whose options need far more weights than it holds, before building it`, () => {
+  /** Loads file in a child with a 256 MB heap; returns what it threw, how long it took and its RSS. */
+  function loadInChild(file) {
+    const src = `const g = require(${JSON.stringify(ROOT)}); const t = performance.now();
+      try { g.load(${JSON.stringify(file)}); console.log('loaded'); }
+      catch (e) { console.log(JSON.stringify({ message: e.message, ms: performance.now() - t, rss: process.memoryUsage().rss })); }`;
+    const r = spawnSync(process.execPath, ['--max-old-space-size=256', '-e', src], { encoding: 'utf8', timeout: 30000 });
+    assert.strictEqual(r.signal, null, `killed by ${r.signal}`);
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.notStrictEqual(r.stdout.trim(), 'loaded', 'the forged file was loaded');
+    return JSON.parse(r.stdout.trim());
+  }
+
+  const stack = (input, layers) => ({ input, layers, l2: 0, seed: 1 });
+  const dense = (units, name) => ({ type: 'dense', name, units });
+  const cases = [
+    ['an mlp of 238 M weights', 'mlp', { inputs: 784, hidden: 300000, classes: 10, seed: 1 }, /its mlp options need \d+ weight values but the file holds \d+/],
+    ['a cnn of 51 M weights', 'cnn', { filters: 64, fc: 4096, classes: 10, seed: 1 }, /its cnn options need \d+ weight values but the file holds \d+/],
+    // 235 M weights: under the 2^30 cap, so only the size check stands between the file and 1.9 GB.
+    ['a dense stack of 238 M weights', 'sequential', stack([784], [dense(300000, 'd1'), { type: 'relu', name: 'r' }, dense(10, 'd2')]),
+      /its sequential options need 238500010 weight values but the file holds \d+/],
+    ['a conv stack of 210 M weights', 'sequential', stack([64, 64, 3], [
+      { type: 'conv2d', name: 'c', filters: 256, kernel: [3, 3], stride: 1, padding: 'same' },
+      { type: 'flatten', name: 'f' }, dense(200, 'd1'), dense(10, 'd2')]), /its sequential options need \d+ weight values/],
+    // Few weights, but 2^27 values of running averages (batch norm over each of 2^26 activations).
+    ['a stack of 2^27 batch-norm state values', 'sequential', stack([2048, 2048, 16], [
+      { type: 'batchNorm', name: 'bn', mode: 'activation', eps: 1e-3, momentum: 0.99, affine: false, evaluation: 'running' },
+      { type: 'conv2d', name: 'c', filters: 1, kernel: [1, 1], stride: 1, padding: 'same' },
+      { type: 'maxPool2d', name: 'p', size: 2048, stride: 2048 }, { type: 'flatten', name: 'f' }, dense(2, 'd')]),
+    /need 134217728 values of batch-norm state but the file holds \d+/],
+    // Past 2^30 weights: refused by the stack's own shape walk, before any layer exists.
+    ['a stack past 2^30 weights', 'sequential', stack([1 << 20], [dense(1 << 20, 'd1'), dense(2, 'd2')]), /stored sequential options are invalid: d1 \(dense\) brings the stack past 2\^30/],
+  ];
+  for (const [what, kind, options, re] of cases) {
+    it(`refuses a small ${kind} file claiming ${what}, at once and before building it`, () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gemmnet-forged-'));
       try {
         const file = path.join(dir, 'm.safetensors');
         forge(file, kind, options);
         assert.ok(fs.statSync(file).size < 8192, 'a small file');
-        const src = `const g = require(${JSON.stringify(ROOT)}); const t = Date.now();
-          try { g.load(${JSON.stringify(file)}); console.log('loaded'); }
-          catch (e) { console.log(JSON.stringify({ message: e.message, ms: Date.now() - t, rss: process.memoryUsage().rss })); }`;
-        const r = spawnSync(process.execPath, ['--max-old-space-size=256', '-e', src], { encoding: 'utf8', timeout: 30000 });
-        assert.strictEqual(r.status, 0, r.stderr);
-        const out = JSON.parse(r.stdout.trim());
-        assert.match(out.message, new RegExp(`its ${kind} options need \\d+ weight values but the file holds \\d+`));
+        const out = loadInChild(file);
+        assert.match(out.message, re);
+        assert.ok(out.message.includes(file), `the message names the file: ${out.message}`);
+        assert.ok(out.ms < 500, `refused in ${out.ms.toFixed(0)} ms`);
         assert.ok(out.rss < 300e6, `refused before allocating the model (rss ${out.rss})`);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });
   }
+
+  it('the count a file is checked against is what sequential() builds, for every kind of layer', () => {
+    const g = require(ROOT);
+    const { stackValues } = require(path.join(ROOT, 'lib', 'sequential'));
+    const L = g.layers;
+    const stacks = [
+      { input: [28, 28, 1], layers: [L.conv2d({ filters: 8, kernel: 5 }), L.relu(), L.batchNorm({ affine: true }), L.maxPool2d(), L.flatten(),
+        L.dense({ units: 20 }), L.dropout({ keepProb: 0.5 }), L.relu(), L.batchNorm({ mode: 'activation', affine: true }), L.dense({ units: 10 })] },
+      { input: [10], layers: [L.batchNorm({ affine: true }), L.dense({ units: 3 }), L.tanh(), L.leakyRelu(), L.sigmoid(), L.dense({ units: 2 })] },
+      { input: [9, 7, 3], layers: [L.conv2d({ filters: 4, kernel: [3, 2], stride: 2, padding: 'valid' }), L.batchNorm({ mode: 'activation' }),
+        L.avgPool2d({ size: 2, stride: 1 }), L.flatten(), L.dense({ units: 2 })] },
+      g.mlp({ hidden: [5, 6] }).stack,
+      g.cnn({ filters: 3, fc: 7 }).stack,
+    ];
+    for (const s of stacks) {
+      const net = g.sequential(s);
+      const state = Object.values(net.getState()).reduce((n, v) => n + v.length, 0);
+      assert.deepStrictEqual(stackValues(s), { parameters: net.parameterCount, state });
+    }
+  });
+
+  it('a genuine sequential file of more than 2^20 weights still loads', () => {
+    const g = require(ROOT);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gemmnet-genuine-'));
+    try {
+      const file = path.join(dir, 'm.safetensors');
+      const net = g.sequential({ input: [1200], layers: [g.layers.dense({ units: 1000 }), g.layers.batchNorm({ mode: 'activation' }), g.layers.dense({ units: 3 })] });
+      net.save(file);
+      const back = g.load(file);
+      assert.strictEqual(back.parameterCount, net.parameterCount);
+      assert.ok(net.parameterCount > 1 << 20);
+      assert.deepStrictEqual(back.getWeights()['dense1.W'], net.getWeights()['dense1.W']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
