@@ -81,7 +81,7 @@ function parseArgs(argv) {
   o.predictBudget = o.predictBudget ?? (q ? 0.5 : 1.5);
   o.tfjsBudget = o.tfjsBudget ?? (q ? 6 : 15);
   o.waitQuiet = o.waitQuiet ?? (q ? 0 : 5);
-  o.reps = { ceiling: q ? 2 : 5, mlp: q ? 2 : 3, numpyMlp: q ? 1 : 3, cnn: q ? 1 : 2, numpyCnn: q ? 1 : 2, contention: q ? 3 : 5,
+  o.reps = { ceiling: q ? 2 : 5, mlp: q ? 2 : 3, numpyMlp: q ? 1 : 3, cnn: q ? 1 : 3, numpyCnn: q ? 1 : 2, contention: q ? 3 : 5,
     torchMlp: q ? 1 : 3, torchCnn: 1, lenet: q ? 1 : 2, numpyLenet: q ? 1 : 2, torchLenet: 1 };
   return o;
 }

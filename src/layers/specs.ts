@@ -112,8 +112,9 @@ export function normalizeLayer(spec: unknown, position: number, where = `layers[
       return {
         type: t, name,
         mode: check.oneOf(at('mode'), o.mode ?? 'channel', ['channel', 'activation'] as const),
-        // The kernels divide by sqrt(var + eps): eps must keep that finite for a constant column.
-        eps: check.finite(at('eps'), o.eps ?? 1e-9, { min: 0, minExclusive: true }),
+        // The kernels divide by sqrt(var + eps) with eps in float32: eps must stay above 0 there, so
+        // that this stays finite for a constant column.
+        eps: check.positiveFloat32(at('eps'), o.eps ?? 1e-9),
         momentum: check.finite(at('momentum'), o.momentum ?? 0.99, { min: 0, max: 1 }),
         affine: (o.affine as boolean | undefined) ?? false,
         evaluation: check.oneOf(at('evaluation'), o.evaluation ?? 'running', ['running', 'batch'] as const),

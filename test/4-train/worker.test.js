@@ -113,6 +113,29 @@ describe('train({ worker: true })', function () {
     await rejectsLike(g.train(m, d.train, { epochs: 1, worker: true, onBatch: 3 }), TypeError, /onBatch must be a function/);
   });
 
+  it('refuses bad options up front, on the calling thread, before any worker starts', async () => {
+    const wt = require('worker_threads');
+    const { Worker } = wt;
+    const m = g.mlp({ hidden: 8, seed: 1 });
+    let started = 0;
+    // Counts the workers started (src/worker reads worker_threads.Worker when it starts one).
+    wt.Worker = new Proxy(Worker, { construct(T, args) { started++; return Reflect.construct(T, args); } });
+    try {
+      for (const [opts, cls, re] of [[{ epochs: 0 }, RangeError, /epochs/], [{ epochs: 1, batchSize: -1 }, RangeError, /batchSize/],
+        [{ epochs: 1, earlyStopping: { patience: 1, monitor: 'valid.loss' } }, TypeError, /needs validation data/],
+        [{ epochs: 1, checkpoint: path.join(tmp, 'no-such-dir', 'c.safetensors') }, Error, /does not exist/],
+        [{ epochs: 1, threads: 0 }, RangeError, /threads/]]) {
+        await rejectsLike(g.train(m, d.train, { ...opts, worker: true }), cls, re);
+      }
+      assert.strictEqual(started, 0, 'a worker was started for refused options');
+      // The spy sees a worker when one is started.
+      await g.train(m, { x: d.train.x.subarray(0, 20 * 784), y: d.train.y.subarray(0, 20) }, { epochs: 1, worker: true });
+      assert.strictEqual(started, 1);
+    } finally {
+      wt.Worker = Worker;
+    }
+  });
+
   it('an error thrown by a callback rejects the call and stops the worker', async () => {
     await assert.rejects(g.train(g.mlp({ hidden: 8, seed: 1 }), d.train, {
       epochs: 3, worker: true, onEpoch: () => { throw new Error('from the callback'); },
