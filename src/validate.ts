@@ -50,12 +50,16 @@ export function finite(name: string, v: unknown, range: NumberRange = {}): numbe
   return v;
 }
 
-/** A number > 0 that stays > 0 when rounded to float32 (an epsilon the kernels add in float32). */
+/** A number that is a normal float32 above 0 when rounded (an epsilon the kernels add in float32,
+ * where denormals are flushed to zero while they run). */
 export function positiveFloat32(name: string, v: unknown): number {
   const x = finite(name, v, { min: 0, minExclusive: true });
-  if (Math.fround(x) === 0) {
-    throw new RangeError(`${name} must be at least ${2 ** -149} (the smallest float32 above 0), got ${x}; it rounds to 0 in float32`);
+  const f = Math.fround(x);
+  if (f < 2 ** -126) {
+    throw new RangeError(`${name} must be at least ${2 ** -126} (the smallest normal float32), got ${x}; ` +
+      'the kernels flush smaller values to 0');
   }
+  if (!Number.isFinite(f)) throw new RangeError(`${name} must be at most ${3.4028234663852886e38} (the largest float32), got ${x}`);
   return x;
 }
 

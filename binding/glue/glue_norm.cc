@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include <cfloat>
+
 #include "glue/common.h"
 #include "kernels/batchnorm.h"
 #include "kernels/dropout.h"
@@ -75,20 +77,20 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
                           std::to_string(dy.length) + ") and dx (length " + std::to_string(dx.length) + ")");
   }
   const size_t out = dy.length / samples, in = dx.length / samples;
-  for (size_t smp = 0; smp < samples; smp++) {
+  // Element by element (not sample by sample: samples may be huge when dy is empty).
+  for (size_t i = 0, smp = 0, end = out; i < dy.length; i++) {
+    while (i >= end) smp++, end += out;
     const size_t lo = smp * in;
-    for (size_t i = smp * out; i < (smp + 1) * out; i++) {
-      const int32_t a = argmax.data[i];
-      if (a >= 0 && (size_t)a >= lo && (size_t)a < lo + in) continue;
-      if (a < 0 || (size_t)a >= dx.length)
-        throwRange(env, "maxPoolBackward: argmax[" + std::to_string(i) + "] = " + std::to_string(a) +
-                            " is outside dx (length " + std::to_string(dx.length) + ")");
+    const int32_t a = argmax.data[i];
+    if (a >= 0 && (size_t)a >= lo && (size_t)a < lo + in) continue;
+    if (a < 0 || (size_t)a >= dx.length)
       throwRange(env, "maxPoolBackward: argmax[" + std::to_string(i) + "] = " + std::to_string(a) +
-                          " points outside its own sample " + std::to_string(smp) + " of dx ([" + std::to_string(lo) +
-                          ", " + std::to_string(lo + in) + "))");
-    }
+                          " is outside dx (length " + std::to_string(dx.length) + ")");
+    throwRange(env, "maxPoolBackward: argmax[" + std::to_string(i) + "] = " + std::to_string(a) +
+                        " points outside its own sample " + std::to_string(smp) + " of dx ([" + std::to_string(lo) +
+                        ", " + std::to_string(lo + in) + "))");
   }
-  if (samples > 1) max_pool_backward_samples(dy.data, argmax.data, dx.data, dy.length, dx.length, samples, accumulate);
+  if (samples > 1 && dy.length > 0) max_pool_backward_samples(dy.data, argmax.data, dx.data, dy.length, dx.length, samples, accumulate);
   else max_pool_backward(dy.data, argmax.data, dx.data, dy.length, dx.length, accumulate);
   return env.Undefined();
 }
@@ -129,7 +131,9 @@ void requireRows(Napi::Env env, int R) {
 
 float epsArg(const Napi::CallbackInfo& info, size_t i) {
   const double eps = numArg(info, i, "eps");
-  if (!(eps > 0)) throwRange(info.Env(), "eps must be positive");
+  // Denormals are flushed to zero while the kernels run, so eps must be a normal float32.
+  if (!(eps >= (double)FLT_MIN && eps <= (double)FLT_MAX))
+    throwRange(info.Env(), "eps must be a normal float32 (between 2^-126 and 3.4e38), got " + std::to_string(eps));
   return (float)eps;
 }
 

@@ -66,7 +66,7 @@ Napi::Value GatherRows(const Napi::CallbackInfo& info) {
     if (idx.data[i] < 0 || (size_t)idx.data[i] >= rows)
       throwRange(env, "idx[" + std::to_string(i) + "] = " + std::to_string(idx.data[i]) + " is outside [0, " +
                           std::to_string(rows) + ")");
-  gather_rows(src.data, idx.data, dst.data, idx.length, row);
+  gather_rows(src.data, src.length, idx.data, dst.data, idx.length, row);
   return env.Undefined();
 }
 

@@ -35,6 +35,6 @@ double sum_squares(const float* x, size_t n);
 // y (n) += a * x (n).
 void axpy(float a, const float* x, float* y, size_t n);
 // dst (count, row) = src[idx[i]] rows; src has rows rows of length row. Indices are checked by callers.
-void gather_rows(const float* src, const int32_t* idx, float* dst, size_t count, size_t row);
+void gather_rows(const float* src, size_t srcLength, const int32_t* idx, float* dst, size_t count, size_t row);
 
 }  // namespace gn

@@ -93,8 +93,12 @@ void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t
 
 void max_pool_backward_samples(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
                                size_t samples, bool accumulate) {
+  if (samples == 0 || n == 0) {
+    if (!accumulate) std::memset(dx, 0, dxLength * sizeof(float));
+    return;
+  }
   const size_t out = n / samples, in = dxLength / samples;
-  parallel_ranges(samples, in >= 16384 ? 1 : 16384 / in + 1, [&](size_t s0, size_t s1) {
+  parallel_ranges(samples, in >= 16384 ? 1 : 16384 / (in ? in : 1) + 1, [&](size_t s0, size_t s1) {
     if (!accumulate) std::memset(dx + s0 * in, 0, (s1 - s0) * in * sizeof(float));
     for (size_t i = s0 * out; i < s1 * out; i++) dx[argmax[i]] += dy[i];
   });

@@ -337,6 +337,14 @@ describe('maxPool (VALID windows)', () => {
       (e) => e instanceof RangeError && /samples = 2 does not divide/.test(e.message));
     assert.throws(() => native.maxPoolBackward(Float32Array.from([1, 2]), Int32Array.from([0, 4]), dx, false, 0), RangeError);
     assert.deepStrictEqual(Array.from(dx), [0, 0, 0, 0, 0, 0, 0, 0], 'nothing written before the check');
+    // Empty arrays with any number of samples: nothing to do, at once.
+    const t0 = Date.now();
+    native.maxPoolBackward(new Float32Array(0), new Int32Array(0), new Float32Array(0), false, 2);
+    native.maxPoolBackward(new Float32Array(0), new Int32Array(0), new Float32Array(0), false, 2 ** 31 - 1);
+    const cleared = Float32Array.from([5, 5, 5, 5]);
+    native.maxPoolBackward(new Float32Array(0), new Int32Array(0), cleared, false, 2);
+    assert.deepStrictEqual(Array.from(cleared), [0, 0, 0, 0], 'dx is zeroed when accumulate is false');
+    assert.ok(Date.now() - t0 < 1000);
   });
 
   it('backward accumulates into dx', () => {

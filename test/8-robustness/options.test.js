@@ -8,15 +8,23 @@ const io = require('../../lib/io');
 const { throwsLike } = require('../helpers/util');
 
 describe('options: refused at construction, with the argument named', () => {
-  it('batchNorm.eps of 0 or 1e-50 (0 in float32) is refused', () => {
+  it('batchNorm.eps of 0, 1e-50 (0 in float32) or 1e-40 (a denormal, flushed to 0 by the kernels) is refused', () => {
     throwsLike(() => g.cnn({ filters: 2, fc: 8, batchNorm: { eps: 0 } }), RangeError, /batchNorm\.eps must be > 0/);
-    throwsLike(() => g.cnn({ filters: 2, fc: 8, batchNorm: { eps: 1e-50 } }), RangeError, /batchNorm\.eps .*rounds to 0 in float32/);
+    for (const eps of [1e-50, 1e-40]) {
+      throwsLike(() => g.cnn({ filters: 2, fc: 8, batchNorm: { eps } }), RangeError, /batchNorm\.eps must be at least .*smallest normal float32/);
+      throwsLike(() => g.layers.batchNorm({ eps }), RangeError, /eps must be at least .*smallest normal float32/);
+    }
+    throwsLike(() => g.layers.batchNorm({ eps: 1e39 }), RangeError, /eps must be at most .*largest float32/);
     assert.ok(g.cnn({ filters: 2, fc: 8, batchNorm: { eps: 1e-30 } }));
+    // The kernels' own check, for callers of the addon.
+    const { native } = require('../../lib/native');
+    const f = (n) => new Float32Array(n);
+    throwsLike(() => native.batchNormForward(f(6), f(6), f(2), f(2), 3, 2, 1e-40), RangeError, /eps must be a normal float32/);
   });
 
   it('adam eps of 0 is refused at construction, not reported later as a diverged loss', () => {
     throwsLike(() => g.adam({ eps: 0 }), RangeError, /eps must be > 0/);
-    throwsLike(() => g.adam({ eps: 1e-50 }), RangeError, /eps .*rounds to 0 in float32/);
+    for (const eps of [1e-50, 1e-40]) throwsLike(() => g.adam({ eps }), RangeError, /eps must be at least .*smallest normal float32/);
   });
 
   it('a CNN whose weights cannot be allocated is refused naming its options, quickly', () => {
