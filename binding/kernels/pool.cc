@@ -87,14 +87,14 @@ void max_pool_forward(const float* x, float* y, int32_t* argmax, const PoolShape
 
 void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
                        bool accumulate) {
-  if (!accumulate) std::memset(dx, 0, dxLength * sizeof(float));
+  if (!accumulate && dxLength) std::memset(dx, 0, dxLength * sizeof(float));
   for (size_t i = 0; i < n; i++) dx[argmax[i]] += dy[i];
 }
 
 void max_pool_backward_samples(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
                                size_t samples, bool accumulate) {
   if (samples == 0 || n == 0) {
-    if (!accumulate) std::memset(dx, 0, dxLength * sizeof(float));
+    if (!accumulate && dxLength) std::memset(dx, 0, dxLength * sizeof(float));
     return;
   }
   const size_t out = n / samples, in = dxLength / samples;
