@@ -204,6 +204,23 @@ function torchRow(res, model) {
   };
 }
 
+/** The gemmnet row of an epoch table from a child run (gemmnetChild): its result, or why it failed
+ * (also a note). True when it ran. */
+function childRow(res, sec, r, what, more, extra = {}) {
+  if (r.error) {
+    const why = `${what} does not train in this build: ${r.error}`;
+    sec.gemmnet = { error: why };
+    sec.rows.push({ name: 'gemmnet', error: why });
+    res.notes.push(why);
+    return false;
+  }
+  sec.gemmnet = r;
+  const how = r.extrapolated ? `on ${r.samples} samples, extrapolated; ` : '';
+  sec.rows.push({ name: 'gemmnet', threads: r.threads, bestPer8000: r.bestPer8000, load: r.load, ...extra,
+    note: `${how}best of ${plural(r.seconds.length, 'epoch')} after a warm-up on 320 samples${more()}` });
+  return true;
+}
+
 async function mlpSection(res) {
   const sec = {
     title: 'MLP epoch',
@@ -250,16 +267,7 @@ async function cnnSection(res) {
   say(`gemmnet CNN epochs on ${opts.cnnLimit} samples`);
   // In a child process: the convolution kernels are young, and a crash must not lose the other results.
   const r = gemmnetChild('cnn', { epochs: opts.reps.cnn, limit: opts.cnnLimit });
-  if (r.error) {
-    const why = `gemmnet.cnn() does not train in this build: ${r.error}`;
-    sec.gemmnet = { error: why };
-    sec.rows.push({ name: 'gemmnet', error: why });
-    res.notes.push(why);
-  } else {
-    sec.gemmnet = r;
-    const how = r.extrapolated ? `on ${r.samples} samples, extrapolated; ` : '';
-    sec.rows.push({ name: 'gemmnet', threads: r.threads, bestPer8000: r.bestPer8000, load: r.load,
-      note: `${how}best of ${plural(r.seconds.length, 'epoch')} after a warm-up on 320 samples` });
+  if (childRow(res, sec, r, 'gemmnet.cnn()', () => '')) {
     say('gemmnet CNN breakdown');
     sec.cnnBreakdown = { ...(await cnnBreakdown({ batches: opts.quick ? 30 : 80 })), threads: r.threads };
   }
@@ -291,19 +299,8 @@ async function lenetSection(res) {
   quiet();
   say(`gemmnet LeNet-style epochs on ${opts.lenetLimit} samples`);
   const r = gemmnetChild('lenet', { epochs: opts.reps.lenet, limit: opts.lenetLimit });
-  if (r.error) {
-    const why = `gemmnet's LeNet-style sequential() does not train in this build: ${r.error}`;
-    sec.gemmnet = { error: why };
-    sec.rows.push({ name: 'gemmnet', error: why });
-    res.notes.push(why);
-  } else {
-    sec.gemmnet = r;
-    const how = r.extrapolated ? `on ${r.samples} samples, extrapolated; ` : '';
-    sec.rows.push({ name: 'gemmnet', threads: r.threads, bestPer8000: r.bestPer8000, load: r.load, losses: r.losses,
-      warmupLoss: r.warmupLoss,
-      note: `${how}best of ${plural(r.seconds.length, 'epoch')} after a warm-up on 320 samples; mean training loss ` +
-        `${loss(r.warmupLoss)} in the warm-up, then ${r.losses.map(loss).join(', ')}` });
-  }
+  childRow(res, sec, r, "gemmnet's LeNet-style sequential()", () => `; mean training loss ${loss(r.warmupLoss)} in the ` +
+    `warm-up, then ${r.losses.map(loss).join(', ')}`, { losses: r.losses, warmupLoss: r.warmupLoss });
   if (res.torch) sec.rows.push(torchRow(res, 'lenet'));
   if (!opts.skipNumpy && !res.skipped.numpy) {
     const n = numpyRows(res, 'lenet', { limit: opts.numpyCnnLimit, epochs: opts.reps.numpyLenet, warmup: 0 });

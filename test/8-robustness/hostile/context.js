@@ -4,21 +4,11 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { rand } = require('../../helpers/util');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
 const NOTMNIST = path.resolve(ROOT, '..', 'shared', 'data', 'notmnist', 'notMNIST-10k.npz');
-
-/** Deterministic uniform values in [-1, 1). */
-function rand(n, seed = 1) {
-  const out = new Float32Array(n);
-  let s = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 function makeContext(tmp) {
   let g;
