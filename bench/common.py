@@ -241,3 +241,41 @@ def report(args, model, run):
               f"validation accuracy {accuracy:.3f}")
         if samples != FULL_EPOCH:
             print(f"extrapolated to {FULL_EPOCH} images: {best * FULL_EPOCH / samples:.3f} s per epoch")
+
+
+# --- Adam, shared by the CNN and LeNet-style scripts -------------------------
+BETA1, BETA2, ADAM_EPS = 0.9, 0.999, 1e-8
+
+
+def adam_state(params):
+    """Adam's moments, and one scratch array per parameter (see adam_update)."""
+    return {"t": 0,
+            "m": {name: np.zeros_like(p) for name, p in params.items()},
+            "v": {name: np.zeros_like(p) for name, p in params.items()},
+            "scratch": {name: np.empty_like(p) for name, p in params.items()}}
+
+
+def adam_update(params, grads, adam, learning_rate):
+    """Adam in TensorFlow's form: the bias corrections fold into the step size.
+
+    Every pass writes into a scratch array kept per parameter: fresh
+    temporaries the size of W_fc1 (6272 x 784) would cost a page fault per
+    4 KiB on every step.
+    """
+    adam["t"] += 1
+    t = adam["t"]
+    step_size = learning_rate * math.sqrt(1 - BETA2 ** t) / (1 - BETA1 ** t)  # a Python float
+    for name, p in params.items():
+        g, m, v, s = grads[name], adam["m"][name], adam["v"][name], adam["scratch"][name]
+        np.multiply(g, 1 - BETA1, out=s)   # m = beta1 m + (1 - beta1) g
+        m *= BETA1
+        m += s
+        np.multiply(g, g, out=s)           # v = beta2 v + (1 - beta2) g^2
+        s *= 1 - BETA2
+        v *= BETA2
+        v += s
+        np.sqrt(v, out=s)                  # p -= step_size m / (sqrt(v) + eps)
+        s += ADAM_EPS
+        np.divide(m, s, out=s)
+        s *= step_size
+        p -= s

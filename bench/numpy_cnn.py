@@ -15,7 +15,6 @@ the first 2,000 training images (--limit); the report gives the measured
 time and, labelled as such, the time extrapolated to 8,000 images.
 """
 
-import math
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -26,7 +25,7 @@ KERNEL, FILTERS, FC, CLASSES = 3, 32, 784, 10
 SIDE, POOLED = 28, 14
 BN_EPS = 1e-9
 BATCH = 32
-LEARNING_RATE, BETA1, BETA2, ADAM_EPS = 1e-4, 0.9, 0.999, 1e-8
+LEARNING_RATE = 1e-4  # Adam's; its betas and epsilon are in common.py
 
 
 def make_params(rng, dtype):
@@ -40,11 +39,7 @@ def make_params(rng, dtype):
         "W_fc2": common.xavier(rng, (FC, CLASSES), FC, CLASSES, dtype),
         "b_fc2": np.zeros(CLASSES, dtype),
     }
-    adam = {"t": 0,
-            "m": {name: np.zeros_like(p) for name, p in params.items()},
-            "v": {name: np.zeros_like(p) for name, p in params.items()},
-            "scratch": {name: np.empty_like(p) for name, p in params.items()}}
-    return params, adam
+    return params, common.adam_state(params)
 
 
 # --- layers: forward beside backward ------------------------------------------
@@ -145,29 +140,8 @@ def step(params, adam, x, labels, matmul):
 
 
 def adam_update(params, grads, adam):
-    """Adam in TensorFlow's form: the bias corrections fold into the step size.
-
-    Every pass writes into a scratch array kept per parameter: fresh
-    temporaries the size of W_fc1 (6272 x 784) would cost a page fault per
-    4 KiB on every step.
-    """
-    adam["t"] += 1
-    t = adam["t"]
-    step_size = LEARNING_RATE * math.sqrt(1 - BETA2 ** t) / (1 - BETA1 ** t)  # a Python float
-    for name, p in params.items():
-        g, m, v, s = grads[name], adam["m"][name], adam["v"][name], adam["scratch"][name]
-        np.multiply(g, 1 - BETA1, out=s)   # m = beta1 m + (1 - beta1) g
-        m *= BETA1
-        m += s
-        np.multiply(g, g, out=s)           # v = beta2 v + (1 - beta2) g^2
-        s *= 1 - BETA2
-        v *= BETA2
-        v += s
-        np.sqrt(v, out=s)                  # p -= step_size m / (sqrt(v) + eps)
-        s += ADAM_EPS
-        np.divide(m, s, out=s)
-        s *= step_size
-        p -= s
+    """Adam in TensorFlow's form, at this script's learning rate (common.adam_update)."""
+    common.adam_update(params, grads, adam, LEARNING_RATE)
 
 
 def predict(params, x, batch=500):

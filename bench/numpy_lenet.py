@@ -18,7 +18,6 @@ the CNN, an epoch covers the first 2,000 training images by default
 (--limit) and the report extrapolates, labelled as such, to 8,000.
 """
 
-import math
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -35,7 +34,7 @@ P2 = C2 // 2              # 5
 FLAT = P2 * P2 * F2       # 400
 FC1, FC2, CLASSES = 120, 84, 10
 BATCH = 64
-LEARNING_RATE, BETA1, BETA2, ADAM_EPS = 1e-3, 0.9, 0.999, 1e-8
+LEARNING_RATE = 1e-3  # Adam's; its betas and epsilon are in common.py
 
 
 def make_params(rng, dtype):
@@ -51,11 +50,7 @@ def make_params(rng, dtype):
         "W_f3": common.xavier(rng, (FC2, CLASSES), FC2, CLASSES, dtype),
         "b_f3": np.zeros(CLASSES, dtype),
     }
-    adam = {"t": 0,
-            "m": {name: np.zeros_like(p) for name, p in params.items()},
-            "v": {name: np.zeros_like(p) for name, p in params.items()},
-            "scratch": {name: np.empty_like(p) for name, p in params.items()}}
-    return params, adam
+    return params, common.adam_state(params)
 
 
 def im2col(x, pad):
@@ -138,24 +133,8 @@ def step(params, adam, x, labels, matmul):
 
 
 def adam_update(params, grads, adam):
-    """Adam in TensorFlow's form (numpy_cnn.py's, at this learning rate)."""
-    adam["t"] += 1
-    t = adam["t"]
-    step_size = LEARNING_RATE * math.sqrt(1 - BETA2 ** t) / (1 - BETA1 ** t)
-    for name, p in params.items():
-        g, m, v, s = grads[name], adam["m"][name], adam["v"][name], adam["scratch"][name]
-        np.multiply(g, 1 - BETA1, out=s)
-        m *= BETA1
-        m += s
-        np.multiply(g, g, out=s)
-        s *= 1 - BETA2
-        v *= BETA2
-        v += s
-        np.sqrt(v, out=s)
-        s += ADAM_EPS
-        np.divide(m, s, out=s)
-        s *= step_size
-        p -= s
+    """Adam in TensorFlow's form, at this script's learning rate (common.adam_update)."""
+    common.adam_update(params, grads, adam, LEARNING_RATE)
 
 
 def predict(params, x, batch=500):
