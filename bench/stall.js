@@ -138,6 +138,12 @@ async function measure(mode, set, valid) {
     ranMs: { startup: +ranWithin(events.call, events.firstBatch).toFixed(2), training: +ranWithin(events.firstBatch, events.lastBatch).toFixed(2),
       handback: +ranWithin(events.lastBatch, events.done).toFixed(2) },
     ticks: training.length,
+    // Gaps of more than 5 ms over the whole run (start-up, training and hand-back), and of those, how
+    // many the main thread spent mostly waiting for a core or mostly running.
+    over5: (() => {
+      const long = gaps.filter(([, g]) => g > 5);
+      return { n: long.length, waited: long.filter(([, g, , w]) => w > g / 2).length, ran: long.filter(([, g, r]) => r > g / 2).length };
+    })(),
     gcMs: +gcs.reduce((s, e) => s + e.ms, 0).toFixed(1), gcMax: +(Math.max(0, ...gcs.map((e) => e.ms))).toFixed(2),
     worst,
   };
@@ -160,7 +166,7 @@ async function main() {
       const res = await measure(mode, set, valid);
       runs.push({ round: r + 1, ...res });
       process.stderr.write(`  round ${r + 1} ${mode.name} threads ${mode.threads}: start-up ${res.startupMs} ms, ` +
-        `p50 ${res.p50} p99 ${res.p99} max ${res.max} ms, hand-back ${res.handbackMs} ms (${res.seconds} s; other jobs ${res.otherCores} cores)\n`);
+        `p50 ${res.p50} p99 ${res.p99} max ${res.max} ms, hand-back ${res.handbackMs} ms, ${res.over5.n} gaps > 5 ms (${res.seconds} s; other jobs ${res.otherCores} cores)\n`);
     }
   }
   const median = (v) => v.slice().sort((a, b) => a - b)[Math.floor(v.length / 2)];
@@ -173,12 +179,14 @@ async function main() {
       seconds: median(rs.map((r) => r.seconds)), otherCores: median(rs.map((r) => r.otherCores)),
       // Of the longest gaps, how much the main thread itself ran (the rest it slept or waited for a core).
       ranMs: Math.max(...rs.map((r) => Math.max(r.ranMs.startup, r.ranMs.training, r.ranMs.handback))),
+      over5: rs.reduce((s, r) => s + r.over5.n, 0) / rs.length,
+      over5Waited: rs.reduce((s, r) => s + r.over5.waited, 0) / rs.length,
     };
   });
   const table = [
-    '| training | threads | start-up stall ms | p50 ms | p99 ms | max ms (worst round) | longest main-thread run, ms | hand-back stall ms | run s | other jobs, cores |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.mode} | ${r.threads} | ${r.startupMs} | ${r.p50} | ${r.p99} | ${r.max} (${r.worstMax}) | ${r.ranMs} | ${r.handbackMs} | ${r.seconds} | ${r.otherCores} |`),
+    '| training | threads | start-up stall ms | p50 ms | p99 ms | max ms (worst round) | longest main-thread run, ms | hand-back stall ms | gaps > 5 ms per run (of them waiting for a core) | run s | other jobs, cores |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.mode} | ${r.threads} | ${r.startupMs} | ${r.p50} | ${r.p99} | ${r.max} (${r.worstMax}) | ${r.ranMs} | ${r.handbackMs} | ${+r.over5.toFixed(1)} (${+r.over5Waited.toFixed(1)}) | ${r.seconds} | ${r.otherCores} |`),
   ].join('\n');
   console.log(`\nMain thread's event-loop gaps (1 ms timer) while the CNN trains, ${BATCHES * EPOCHS} batches of ${BATCH}; ` +
     `medians of ${ROUNDS} round(s); p50/p99/max over the training phase:\n\n${table}\n`);

@@ -61,6 +61,10 @@ export interface NativeAddon {
   // Build information and threads.
   buildInfo(): BuildInfo;
   setThreads(n: number): void;
+  /** For the calling thread: every thread on its parallel loops yields its core after each chunk
+   * (a training worker sets it, so that the main thread gets a core within a chunk's time). */
+  setYielding(on: boolean): void;
+  yielding(): boolean;
   // Convolution (NHWC x, HWIO W) as im2col + sgemm. dims = [N, H, W, C, KH, KW, F, strideH, strideW,
   // padTop, padLeft, OH, OW] with TF-style padding; col holds >= N*OH*OW*KH*KW*C floats and must not
   // overlap the other arrays. Backward recomputes im2col(x) into col and accumulates the gradients.

@@ -37,6 +37,24 @@ const TRAINING: Mode = { training: true, batchStatsInEval: false };
  * convolution's activations (100 KB per 28x28x32 image) then stay in cache between layers. */
 const SAMPLE_PART = 32;
 
+/** Set while buildUninitialized runs: models built then skip their random initialization. */
+let skipInitialization = false;
+
+/**
+ * Internal: runs build() with models built inside it left at zero instead of drawn at random, for a
+ * caller that overwrites every parameter next (the training worker restoring a snapshot: the CNN's
+ * 4.9 M Gaussian draws take about half a second).
+ */
+export function buildUninitialized<T>(build: () => T): T {
+  const was = skipInitialization;
+  skipInitialization = true;
+  try {
+    return build();
+  } finally {
+    skipInitialization = was;
+  }
+}
+
 export abstract class Network {
   /** Every parameter, contiguous; the named weights are views into it. */
   readonly params: Float32Array;
@@ -99,7 +117,7 @@ export abstract class Network {
       }
       layer.bind(ps, gs);
     }
-    this.initialize(seed);
+    if (!skipInitialization) this.initialize(seed);
   }
 
   /** Xavier (Glorot) normal init: zero-mean Gaussian with variance 2 / (fanIn + fanOut); zero biases. */

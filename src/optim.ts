@@ -24,6 +24,15 @@ export interface Optimizer {
   setState(state: { step: number; buffers: Record<string, Float32Array> }): void;
 }
 
+/**
+ * Internal: sets an optimizer's state taking the buffers as they are, without copying them, for a
+ * caller that owns them outright (the training worker's state, transferred back to the main thread).
+ * setState() copies, since its caller may keep using what it passed.
+ */
+export const ADOPT_STATE = Symbol('gemmnet.adoptState');
+
+type Adopting = { [ADOPT_STATE](state: { step: number; buffers: Record<string, Float32Array> }): void };
+
 export interface MomentumOptions {
   /** Learning rate (default 0.01). */
   lr?: number;
@@ -34,7 +43,7 @@ export interface MomentumOptions {
 }
 
 /** The course's momentum: v = gamma * v + lr * dL/dW; W -= v, with v starting at 1e-5. */
-export function momentum(options: MomentumOptions = {}): Optimizer {
+export function momentum(options: MomentumOptions = {}): Optimizer & Adopting {
   const o = check.object('momentum options', options);
   check.knownKeys('momentum options', o, ['lr', 'gamma', 'v0']);
   const lr = check.finite('lr', o.lr ?? 0.01, { min: 0, minExclusive: true });
@@ -66,6 +75,10 @@ export function momentum(options: MomentumOptions = {}): Optimizer {
       steps = state.step;
       v = state.buffers.v ? state.buffers.v.slice() : null;
     },
+    [ADOPT_STATE](state) {
+      steps = state.step;
+      v = state.buffers.v ?? null;
+    },
   };
 }
 
@@ -78,7 +91,7 @@ export interface AdamOptions {
 }
 
 /** Adam (TensorFlow's formulation, the course's optimizer). */
-export function adam(options: AdamOptions = {}): Optimizer {
+export function adam(options: AdamOptions = {}): Optimizer & Adopting {
   const o = check.object('adam options', options);
   check.knownKeys('adam options', o, ['lr', 'beta1', 'beta2', 'eps']);
   const lr = check.finite('lr', o.lr ?? 1e-4, { min: 0, minExclusive: true });
@@ -120,6 +133,11 @@ export function adam(options: AdamOptions = {}): Optimizer {
       t = state.step;
       m = state.buffers.m ? state.buffers.m.slice() : null;
       v = state.buffers.v ? state.buffers.v.slice() : null;
+    },
+    [ADOPT_STATE](state) {
+      t = state.step;
+      m = state.buffers.m ?? null;
+      v = state.buffers.v ?? null;
     },
   };
 }

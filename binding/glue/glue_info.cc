@@ -3,6 +3,7 @@
 #include "glue/common.h"
 #include "kernels/cpu.h"
 #include "kernels/gemm.h"
+#include "kernels/parallel.h"
 #include "source_hash.h"
 
 namespace gn::glue {
@@ -41,11 +42,23 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// setYielding(on): see gn::set_yielding (for the calling thread only).
+Napi::Value SetYielding(const Napi::CallbackInfo& info) {
+  requireArgs(info, 1, "setYielding");
+  if (!info[0].IsBoolean()) throwType(info.Env(), "setYielding: on must be a boolean");
+  set_yielding(info[0].As<Napi::Boolean>().Value());
+  return info.Env().Undefined();
+}
+
+Napi::Value Yielding(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), yielding()); }
+
 }  // namespace
 
 void InitInfo(Napi::Env env, Napi::Object exports) {
   exports["buildInfo"] = Napi::Function::New(env, Guarded<BuildInfo>, "buildInfo");
   exports["setThreads"] = Napi::Function::New(env, Guarded<SetThreads>, "setThreads");
+  exports["setYielding"] = Napi::Function::New(env, Guarded<SetYielding>, "setYielding");
+  exports["yielding"] = Napi::Function::New(env, Guarded<Yielding>, "yielding");
 }
 
 }  // namespace gn::glue

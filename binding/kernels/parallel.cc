@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <mutex>
+#include <sched.h>
 #include <thread>
 #include <vector>
 
@@ -12,6 +13,8 @@
 
 namespace gn {
 namespace {
+
+thread_local bool tl_yielding = false;
 
 class Pool {
  public:
@@ -27,14 +30,19 @@ class Pool {
   int threads() const { return threads_; }
 
   void run(int count, const std::function<void(int)>& fn) {
+    const bool yield = tl_yielding;
     std::unique_lock<std::mutex> use(use_, std::try_to_lock);
     if (!use.owns_lock() || threads_ == 1 || count <= 1) {
-      for (int i = 0; i < count; i++) fn(i);
+      for (int i = 0; i < count; i++) {
+        fn(i);
+        if (yield && i + 1 < count) sched_yield();
+      }
       return;
     }
     {
       std::lock_guard<std::mutex> lock(m_);
       fn_ = &fn;
+      yield_ = yield;
       count_ = count;
       next_.store(0);
       pending_ = threads_ - 1;
@@ -50,7 +58,10 @@ class Pool {
  private:
   void drain() {
     FlushDenormals flush;
-    for (int i = next_.fetch_add(1); i < count_; i = next_.fetch_add(1)) (*fn_)(i);
+    for (int i = next_.fetch_add(1); i < count_; i = next_.fetch_add(1)) {
+      (*fn_)(i);
+      if (yield_) sched_yield();
+    }
   }
 
   void work() {
@@ -86,6 +97,7 @@ class Pool {
   const std::function<void(int)>* fn_ = nullptr;
   std::atomic<int> next_{0};
   int count_ = 0;
+  bool yield_ = false;  // the job's caller is yielding (set_yielding): so is every thread on it
   int pending_ = 0;
   unsigned long generation_ = 0;
   bool quit_ = false;
@@ -131,6 +143,9 @@ void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, si
     fn(begin, std::min(n, begin + step));
   });
 }
+
+void set_yielding(bool on) { tl_yielding = on; }
+bool yielding() { return tl_yielding; }
 
 void set_pool_threads(int n) { pool().resize(n); }
 int pool_threads() { return pool().threads(); }

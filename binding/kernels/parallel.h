@@ -19,6 +19,15 @@ void parallel_for(int count, const std::function<void(int)>& fn);
 // result on any number of threads.
 void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn);
 
+// While set on the calling thread, every thread working on that thread's parallel loops (the caller
+// and the pool's workers) gives up its core (sched_yield) after each chunk, so that a thread waiting
+// for a core gets one within a chunk's time instead of at the scheduler's next tick (4 ms at 250 Hz).
+// A training worker_thread sets it: the process's main thread, whose event loop serves everything
+// else, then waits for a core for at most a chunk. A yield with no other thread waiting is a system
+// call of a microsecond or less; the chunks are 0.1 ms and more. Per thread; off by default.
+void set_yielding(bool on);
+bool yielding();
+
 // Threads used by parallel_for (the caller included), at least 1.
 void set_pool_threads(int n);
 int pool_threads();

@@ -6,7 +6,9 @@
 // What the main thread still does is kept in small steps: inputs that are not in shared memory,
 // the parameters and the optimizer's buffers are copied into SharedArrayBuffers in slices (posting
 // shared memory copies nothing), the worker transfers what it sends back (nothing is cloned), and
-// the optimizer's final state is copied in slices. Only the weights are put back in one step, so
+// the optimizer takes its final state as transferred, without a copy; the worker's kernels yield
+// their cores between chunks (native.setYielding), so the main thread waits for a core for at most
+// a chunk's time. Only the weights are put back in one step, so
 // that a predict() meanwhile sees one epoch's weights, never a mix.
 import * as path from 'path';
 import { Worker } from 'worker_threads';
@@ -14,7 +16,7 @@ import type { Network } from '../network';
 import type { Optimizer } from '../optim';
 import type { Dataset, History, TrainOptions } from '../train';
 import * as check from '../validate';
-import type { FromWorker, ToWorker, WorkerStart } from './protocol';
+import type { FromWorker, ModelSnapshot, ToWorker, WorkerStart } from './protocol';
 import { restoreModel, restoreOptimizer, sharedCopy, snapshotModelShared, snapshotOptimizerShared } from './snapshot';
 
 interface CheckedData { x: Float32Array; y: Int32Array }
@@ -93,10 +95,16 @@ export async function trainInWorker(model: Network, data: Dataset, o: Record<str
           }
         } else if (m.type === 'done') {
           ended = true;
-          restoreModel(model, m.model);
+          // No params: the weights are those of the last epoch message, already in the model.
+          if (m.model.params) restoreModel(model, m.model as ModelSnapshot);
+          else {
+            model.setState(m.model.state);
+            model.setCounters(m.model.counters);
+          }
           if (opt && m.optimizer) {
             await new Promise<void>((r) => setImmediate(r));
-            await restoreOptimizer(opt, m.optimizer);
+            // Transferred from the worker, which is done with them: taken without a copy.
+            await restoreOptimizer(opt, m.optimizer, true);
           }
           finish(() => resolve(m.history));
         } else if (m.type === 'error') {

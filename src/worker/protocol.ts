@@ -33,7 +33,8 @@ export interface WorkerStart {
 export type FromWorker =
   | { type: 'batch'; info: BatchInfo }
   | { type: 'epoch'; record: EpochRecord; model: ModelSnapshot }
-  | { type: 'done'; history: History; model: ModelSnapshot; optimizer: OptimizerSnapshot | null }
+  /** model.params is null when the weights are those of the last epoch message, bit for bit. */
+  | { type: 'done'; history: History; model: Omit<ModelSnapshot, 'params'> & { params: Float32Array | null }; optimizer: OptimizerSnapshot | null }
   | { type: 'error'; name: string; message: string; code?: string };
 
 export type ToWorker = { type: 'abort' } | { type: 'verdict'; stop: boolean };

@@ -1,7 +1,7 @@
 // Models and optimizers as plain data that can cross to a worker thread and back, and the copies
 // between them done in slices, so that no single copy holds the main thread's event loop for long.
 import type { Network } from '../network';
-import type { Optimizer } from '../optim';
+import { ADOPT_STATE, Optimizer } from '../optim';
 import type { ModelSnapshot, OptimizerSnapshot } from './protocol';
 
 /**
@@ -84,10 +84,17 @@ export async function snapshotOptimizerShared(o: Optimizer): Promise<OptimizerSn
 
 /**
  * Puts an optimizer snapshot into o. setState() would copy every buffer in one go (40 MB for the
- * CNN's Adam); instead the step count is set with no buffers, the optimizer allocates fresh ones
- * (prepare), and the values are copied into them in slices.
+ * CNN's Adam). With `owned` (the buffers were transferred here and nothing else holds them),
+ * momentum() and adam() take them as they are: no allocation and no copy. Otherwise the step count
+ * is set with no buffers, the optimizer allocates fresh ones (prepare), and the values are copied
+ * into them in slices.
  */
-export async function restoreOptimizer(o: Optimizer, s: OptimizerSnapshot): Promise<void> {
+export async function restoreOptimizer(o: Optimizer, s: OptimizerSnapshot, owned = false): Promise<void> {
+  const adopt = (o as Partial<Record<typeof ADOPT_STATE, (state: { step: number; buffers: Record<string, Float32Array> }) => void>>)[ADOPT_STATE];
+  if (owned && typeof adopt === 'function') {
+    adopt.call(o, { step: s.step, buffers: s.buffers });
+    return;
+  }
   const names = Object.keys(s.buffers).sort();
   const length = names.length ? s.buffers[names[0]].length : 0;
   if (!names.length || typeof o.prepare !== 'function' || names.some((k) => s.buffers[k].length !== length)) {

@@ -93,6 +93,40 @@ describe('dense kernels against their naive references', () => {
     assert.ok(relNormErr(Float32Array.from(scalar.out), Float32Array.from(best.out)) < 1e-6);
   });
 
+  it('with yielding on (as in a training worker) the parallel kernels give the same bits', () => {
+    const { setThreads, buildInfo } = require('../../lib');
+    const before = buildInfo().threads;
+    const [N, I, O] = [100, 784, 1000];
+    const x = rand(N * I, 21);
+    const W = rand(I * O, 22);
+    const b = rand(O, 23);
+    const dy = rand(N * O, 24);
+    const run = () => {
+      const y = new Float32Array(N * O);
+      native.denseForward(x, W, b, y, N, I, O, true);
+      const g = [new Float32Array(I * O), new Float32Array(O), new Float32Array(N * I)];
+      native.denseBackward(x, W, dy, ...g, N, I, O);
+      return [y, ...g].map((a) => Buffer.from(a.buffer));
+    };
+    try {
+      for (const threads of [1, 2, 3]) {
+        setThreads(threads);
+        const plain = run();
+        native.setYielding(true);
+        try {
+          assert.strictEqual(native.yielding(), true);
+          const yielded = run();
+          for (let i = 0; i < plain.length; i++) assert.ok(plain[i].equals(yielded[i]), `output ${i} at ${threads} threads`);
+        } finally {
+          native.setYielding(false);
+        }
+      }
+    } finally {
+      setThreads(before);
+    }
+    assert.strictEqual(native.yielding(), false);
+  });
+
   it('softmaxCEForward matches the reference, including huge logits', () => {
     const [N, C] = [37, 10];
     const z = rand(N * C, 8).map((v) => v * 50);

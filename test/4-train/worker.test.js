@@ -101,6 +101,8 @@ describe('train({ worker: true })', function () {
     const hb = await g.train(b, d.train, { ...options, worker: true, checkpoint: ckpt });
     assert.strictEqual(hb.stopReason, ha.stopReason);
     assert.strictEqual(hb.bestEpoch, ha.bestEpoch);
+    // The best epoch is not the last: the weights that come back at the end are not the last epoch's.
+    assert.ok(hb.bestEpoch < hb.epochs.length, `best epoch ${hb.bestEpoch} of ${hb.epochs.length}`);
     sameWeights(a, b);
     assert.strictEqual(g.readCheckpoint(ckpt).meta.training.epoch, hb.epochs.length);
   });
@@ -185,6 +187,53 @@ describe('train({ worker: true })', function () {
     const p = g.train(g.mlp({ hidden: 8, seed: 1 }), { x, y }, { epochs: 1, worker: true });
     setImmediate(() => structuredClone(x.buffer, { transfer: [x.buffer] }));
     await rejectsLike(p, Error, /data\.x was detached/);
+  });
+
+  it('the optimizer takes its final state from the worker as its own: a later step changes only it', async () => {
+    const m = g.mlp({ hidden: 16, seed: 9 });
+    const o = g.adam({ lr: 1e-3 });
+    await g.train(m, d.train, { epochs: 1, batchSize: 100, optimizer: o, worker: true });
+    const before = o.getState();
+    const copy = { m: before.buffers.m.slice(), v: before.buffers.v.slice() };
+    // Another model and optimizer trained in a worker meanwhile share nothing with this one.
+    const o2 = g.adam({ lr: 1e-3 });
+    await g.train(g.mlp({ hidden: 16, seed: 9 }), d.train, { epochs: 1, batchSize: 100, optimizer: o2, worker: true });
+    for (const k of ['m', 'v']) {
+      assert.notStrictEqual(o2.getState().buffers[k].buffer, o.getState().buffers[k].buffer);
+      assert.ok(bits(o.getState().buffers[k]).equals(bits(copy[k])), `optimizer ${k} changed`);
+    }
+    await g.train(m, d.train, { epochs: 1, batchSize: 100, optimizer: o });
+    assert.strictEqual(o.getState().step, 16);
+    assert.ok(!bits(o.getState().buffers.m).equals(bits(copy.m)), 'the in-thread step did not move m');
+  });
+
+  it('the worker builds its model without drawing random weights first, and leaves later models random', () => {
+    const { buildUninitialized } = require('../../lib/network');
+    const zero = buildUninitialized(() => g.cnn({ filters: 2, fc: 8, seed: 3 }));
+    assert.ok(zero.params.every((v) => v === 0));
+    assert.throws(() => buildUninitialized(() => { throw new Error('inside'); }), /inside/);
+    const after = g.cnn({ filters: 2, fc: 8, seed: 3 });
+    assert.ok(after.params.some((v) => v !== 0), 'the flag outlived its call');
+    assert.ok(bits(after.params).equals(bits(g.cnn({ filters: 2, fc: 8, seed: 3 }).params)));
+  });
+
+  it('the worker\'s kernels yield their cores between chunks; the calling thread\'s do not', async () => {
+    const { native } = require('../../lib/native');
+    assert.strictEqual(native.yielding(), false);
+    const { Worker } = require('worker_threads');
+    const seen = await new Promise((resolve, reject) => {
+      const w = new Worker(`
+        const { parentPort } = require('worker_threads');
+        const { native } = require(${JSON.stringify(path.join(__dirname, '../../lib/native'))});
+        const before = native.yielding();
+        native.setYielding(true);
+        parentPort.postMessage([before, native.yielding()]);`, { eval: true });
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    assert.deepStrictEqual(seen, [false, true]);
+    assert.strictEqual(native.yielding(), false, 'the flag is per thread');
+    assert.throws(() => native.setYielding(1), TypeError);
   });
 
   it('x in a SharedArrayBuffer is used without copying', async () => {
