@@ -6,6 +6,11 @@
 #include <cstdlib>
 #include <mutex>
 #include <sched.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <chrono>
+#include <cstring>
 #include <thread>
 #include <vector>
 
@@ -15,6 +20,50 @@ namespace gn {
 namespace {
 
 thread_local bool tl_yielding = false;
+
+// Whether the process's main thread is runnable and queued on the core this thread runs on: then
+// this thread's sched_yield hands that core to it. Read from /proc/self/task/<pid>/stat (state,
+// field 3; last core, field 39). False where that file cannot be read, and on the main thread.
+bool main_thread_waits_here() {
+  static const int fd = [] {
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)getpid());
+    return open(path, O_RDONLY | O_CLOEXEC);
+  }();
+  if (fd < 0 || (long)syscall(SYS_gettid) == (long)getpid()) return false;
+  char buf[1024];
+  const ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+  if (n <= 0) return false;
+  buf[n] = 0;
+  const char* p = std::strrchr(buf, ')');  // the command name, in parentheses, may hold anything
+  if (!p) return false;
+  p++;
+  char state = 0;
+  for (int field = 3; *p; field++) {
+    while (*p == ' ') p++;
+    if (!*p) break;
+    if (field == 3) {
+      state = *p;
+      if (state != 'R') return false;
+    } else if (field == 39) {
+      return std::strtol(p, nullptr, 10) == sched_getcpu();
+    }
+    while (*p && *p != ' ') p++;
+  }
+  return false;
+}
+
+// After a chunk on a yielding job: at most every 200 us per thread, looks whether the main thread
+// waits for this core, and if so gives it up. Yielding unconditionally would hand the core to any
+// other busy process as well, and training beside one then slowed down many times over.
+void maybe_yield() {
+  using clock = std::chrono::steady_clock;
+  thread_local clock::time_point last{};
+  const auto now = clock::now();
+  if (now - last < std::chrono::microseconds(200)) return;
+  last = now;
+  if (main_thread_waits_here()) sched_yield();
+}
 
 class Pool {
  public:
@@ -35,7 +84,7 @@ class Pool {
     if (!use.owns_lock() || threads_ == 1 || count <= 1) {
       for (int i = 0; i < count; i++) {
         fn(i);
-        if (yield && i + 1 < count) sched_yield();
+        if (yield && i + 1 < count) maybe_yield();
       }
       return;
     }
@@ -60,7 +109,7 @@ class Pool {
     FlushDenormals flush;
     for (int i = next_.fetch_add(1); i < count_; i = next_.fetch_add(1)) {
       (*fn_)(i);
-      if (yield_) sched_yield();
+      if (yield_) maybe_yield();
     }
   }
 

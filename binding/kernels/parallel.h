@@ -20,11 +20,12 @@ void parallel_for(int count, const std::function<void(int)>& fn);
 void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, size_t)>& fn);
 
 // While set on the calling thread, every thread working on that thread's parallel loops (the caller
-// and the pool's workers) gives up its core (sched_yield) after each chunk, so that a thread waiting
-// for a core gets one within a chunk's time instead of at the scheduler's next tick (4 ms at 250 Hz).
-// A training worker_thread sets it: the process's main thread, whose event loop serves everything
-// else, then waits for a core for at most a chunk. A yield with no other thread waiting is a system
-// call of a microsecond or less; the chunks are 0.1 ms and more. Per thread; off by default.
+// and the pool's workers) gives up its core (sched_yield) after a chunk when the process's main
+// thread is waiting for that very core, so that it gets the core within a chunk's time instead of at
+// the scheduler's next tick (4 ms at 250 Hz). A training worker_thread sets it: the main thread,
+// whose event loop serves everything else, then waits for a core for about a chunk. The look (a
+// read of /proc/self/task/<pid>/stat, a few microseconds) is made at most every 200 us per thread;
+// other processes are never yielded to on purpose. Per thread; off by default.
 void set_yielding(bool on);
 bool yielding();
 
