@@ -22,6 +22,7 @@ const HELP = `usage: node bench/run.js [options]
   --skip-numpy         no NumPy runs
   --skip-tfjs          no TensorFlow.js runs (they need \`ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix bench\`)
   --skip-contention    no contention runs
+  --skip-stall         no main-thread stall runs (stall.js --quick: the CNN in a worker and in-thread)
   --cnn-limit N        gemmnet's CNN epoch on the first N training samples, extrapolated to 8000 (default 8000; --quick 2000)
   --numpy-cnn-limit N  the same for NumPy's CNN (default 2000; --quick 1000)
   --torch-cnn-limit N  the same for PyTorch's CNN (default 2000; --quick 640)
@@ -36,7 +37,7 @@ function parseArgs(argv) {
   const o = { quick: false, only: null, skipNumpy: false, skipTfjs: false, skipContention: false, cnnLimit: null,
     numpyCnnLimit: null, tfjsBudget: null, waitQuiet: null, out: path.join(__dirname, 'results'), skipTorch: false,
     install: true, skipPredict: false, skipAgree: false, torchCnnLimit: null, predictBudget: null, skipLenet: false,
-    lenetLimit: null };
+    lenetLimit: null, skipStall: false };
   const value = (i, name) => {
     if (i >= argv.length) throw new Error(`${name} needs a value`);
     return argv[i];
@@ -55,6 +56,7 @@ function parseArgs(argv) {
     else if (a === '--skip-numpy') o.skipNumpy = true;
     else if (a === '--skip-tfjs') o.skipTfjs = true;
     else if (a === '--skip-contention') o.skipContention = true;
+    else if (a === '--skip-stall') o.skipStall = true;
     else if (a === '--skip-torch') o.skipTorch = true;
     else if (a === '--no-install') o.install = false;
     else if (a === '--skip-predict') o.skipPredict = true;
@@ -324,6 +326,21 @@ function machine() {
   };
 }
 
+/** bench/stall.js --quick in a child process (this environment, so without the two variables): its summary rows. */
+function stallSection() {
+  const { spawnSync } = require('child_process');
+  const out = fs.mkdtempSync(path.join(require('os').tmpdir(), 'gemmnet-stall-'));
+  try {
+    const r = spawnSync(process.execPath, [path.join(__dirname, 'stall.js'), '--quick', '--out', path.join(out, 'stall.json')],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300000 });
+    if (r.status !== 0) return { skipped: `failed (${r.error ? r.error.message : `exit ${r.status}`}): ${(r.stderr || '').trim().split('\n').pop()}` };
+    const j = JSON.parse(fs.readFileSync(path.join(out, 'stall.json'), 'utf8'));
+    return { batches: j.batches, epochs: j.epochs, batchSize: j.batchSize, rounds: j.summary[0] ? j.summary[0].rounds : 0, rows: j.summary };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const t0 = performance.now();
   const res = {
@@ -423,6 +440,12 @@ async function main() {
       }
     }
     if (res.predict.onnxSkipped) res.notes.push(`onnxruntime-node: ${res.predict.onnxSkipped}`);
+  }
+  if (!opts.skipStall && wants('cnn')) {
+    quiet();
+    say('main-thread stalls while the CNN trains (stall.js --quick)');
+    res.stall = stallSection();
+    if (res.stall.skipped) res.notes.push(`stall.js: ${res.stall.skipped}`);
   }
   runLoad = runPhase();
 

@@ -6,10 +6,11 @@
 // call to the first batch), training (first batch to the last), and the hand-back (last batch to the
 // promise resolving: the final weights and the optimizer's state coming back to the main thread).
 //
-//   node bench/stall.js [--quick] [--rounds N] [--batches N] [--only worker|in-thread]
+//   node bench/stall.js [--quick] [--rounds N] [--batches N] [--only worker|in-thread] [--out FILE]
 //
-// Prints a Markdown table and writes bench/results/stall.json (every run, its phases, its largest
-// gaps and the garbage collections the main thread did during them).
+// Prints a Markdown table and writes bench/results/stall.json, or FILE (every run, its phases, its
+// largest gaps and the garbage collections the main thread did during them). `npm run bench` runs it
+// with --quick and puts its table in the report.
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -190,7 +191,7 @@ async function main() {
   ].join('\n');
   console.log(`\nMain thread's event-loop gaps (1 ms timer) while the CNN trains, ${BATCHES * EPOCHS} batches of ${BATCH}; ` +
     `medians of ${ROUNDS} round(s); p50/p99/max over the training phase:\n\n${table}\n`);
-  const out = path.join(__dirname, 'results', 'stall.json');
+  const out = argv.includes('--out') ? path.resolve(argv[argv.indexOf('--out') + 1]) : path.join(__dirname, 'results', 'stall.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify({
     date: new Date().toISOString(), quick: QUICK, data: data.name, batches: BATCHES, epochs: EPOCHS, batchSize: BATCH, valid: VALID,

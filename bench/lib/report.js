@@ -261,6 +261,22 @@ function markdown(res) {
     out.push('');
     out.push(predictTable(res));
   }
+  if (res.stall && res.stall.rows) {
+    const st = res.stall;
+    out.push('');
+    out.push('## The main thread while the CNN trains (stall.js --quick)');
+    out.push('');
+    out.push(`Gaps between the ticks of a 1 ms timer on the main thread while gemmnet.cnn() trains ${st.epochs} epochs of ` +
+      `${st.batches} batches of ${st.batchSize} (Adam), in a worker (train(..., { worker: true })) and in-thread; ` +
+      `${st.rounds} round(s); p50/p99/max over the training phase; \`npm run bench:stall\` for three full rounds.`);
+    out.push('');
+    out.push('| training | threads | start-up stall ms | p50 ms | p99 ms | max ms | hand-back stall ms | gaps > 5 ms per run (waiting for a core) | run s |');
+    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const r of st.rows) {
+      out.push(`| ${r.mode} | ${r.threads} | ${r.startupMs} | ${r.p50} | ${r.p99} | ${r.max} | ${r.handbackMs} | ` +
+        `${+r.over5.toFixed(1)} (${+r.over5Waited.toFixed(1)}) | ${r.seconds} |`);
+    }
+  }
   if (res.contention) {
     out.push('');
     out.push('## Contention: the MLP epoch with one busy process competing for a core');
