@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernels/fpenv.h"
+#include "kernels/parallel.h"
 
 namespace gn::glue {
 
@@ -109,9 +110,11 @@ inline void requireLabels(Napi::Env env, const I32& labels, int N, int C, const 
                           std::to_string(labels.data[n]) + " is outside [0, " + std::to_string(C) + ")");
 }
 
-// Every exported function runs through this: denormals flushed while native code runs.
+// Every exported function runs through this: denormals flushed while native code runs; on a
+// yielding thread (a training worker), first a look whether the main thread waits for this core.
 template <Napi::Value (*F)(const Napi::CallbackInfo&)>
 Napi::Value Guarded(const Napi::CallbackInfo& info) {
+  yield_point();
   FlushDenormals flush;
   return F(info);
 }

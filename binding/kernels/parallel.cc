@@ -194,6 +194,9 @@ void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, si
 }
 
 void set_yielding(bool on) { tl_yielding = on; }
+void yield_point() {
+  if (tl_yielding) maybe_yield();
+}
 bool yielding() { return tl_yielding; }
 
 void set_pool_threads(int n) { pool().resize(n); }

@@ -28,6 +28,10 @@ void parallel_ranges(size_t n, size_t grain, const std::function<void(size_t, si
 // other processes are never yielded to on purpose. Per thread; off by default.
 void set_yielding(bool on);
 bool yielding();
+// On a yielding thread, the same look and yield as after a chunk (at most every 200 us); nothing
+// otherwise. The glue calls it as each native function is entered, so the time a yielding thread
+// spends outside parallel loops (its JavaScript, serial kernels) is covered too.
+void yield_point();
 
 // Threads used by parallel_for (the caller included), at least 1.
 void set_pool_threads(int n);
