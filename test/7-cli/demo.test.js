@@ -177,18 +177,25 @@ describe('gemmnet demo', function () {
   });
 
   it('without --model, trains on the default data set first and shows its progress', async function () {
-    const demo = await startDemo(['--epochs', '1']);
+    // Four epochs (a second or two): long enough for the page, which polls every 500 ms, to show
+    // progress before training ends, however fast the machine.
+    const demo = await startDemo(['--epochs', '4']);
     try {
       const page = await browser.newPage();
-      const seen = new Set();
+      // Every text the status line shows, as the page sets it (no polling gaps in the test).
+      await page.addInitScript(() => {
+        window.__statuses = [];
+        document.addEventListener('DOMContentLoaded', () => {
+          const el = document.getElementById('status');
+          const record = () => { if (el.textContent) window.__statuses.push(el.textContent); };
+          record();
+          new MutationObserver(record).observe(el, { childList: true, characterData: true, subtree: true });
+        });
+      });
       await page.goto(demo.url);
-      for (;;) {
-        const text = await page.textContent('#status');
-        if (text) seen.add(text);
-        if (await page.evaluate(() => document.body.dataset.ready === 'true')) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      assert.ok([...seen].some((t) => /training|epoch/.test(t)), [...seen].join(' | '));
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 120000 });
+      const seen = await page.evaluate(() => window.__statuses);
+      assert.ok(seen.some((t) => /training|epoch/.test(t)), seen.join(' | '));
       assert.match(demo.stderr(), /training an MLP .* on MNIST/);
       assert.strictEqual(await draw(page, line(0.5, 0.15, 0.85)), '1');
       await page.close();
