@@ -329,7 +329,7 @@ function machine() {
 /** bench/stall.js --quick in a child process (this environment, so without the two variables): its summary rows. */
 function stallSection() {
   const { spawnSync } = require('child_process');
-  const out = fs.mkdtempSync(path.join(require('os').tmpdir(), 'gemmnet-stall-'));
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gemmnet-stall-'));
   try {
     const r = spawnSync(process.execPath, [path.join(__dirname, 'stall.js'), '--quick', '--out', path.join(out, 'stall.json')],
       { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300000 });

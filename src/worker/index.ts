@@ -16,7 +16,7 @@ import type { Network } from '../network';
 import type { Optimizer } from '../optim';
 import type { Dataset, History, TrainOptions } from '../train';
 import * as check from '../validate';
-import type { FromWorker, ModelSnapshot, ToWorker, WorkerStart } from './protocol';
+import type { FromWorker, ToWorker, WorkerStart } from './protocol';
 import { restoreModel, restoreOptimizer, sharedCopy, snapshotModelShared, snapshotOptimizerShared } from './snapshot';
 
 interface CheckedData { x: Float32Array; y: Int32Array }
@@ -96,15 +96,11 @@ export async function trainInWorker(model: Network, data: Dataset, o: Record<str
         } else if (m.type === 'done') {
           ended = true;
           // No params: the weights are those of the last epoch message, already in the model.
-          if (m.model.params) restoreModel(model, m.model as ModelSnapshot);
-          else {
-            model.setState(m.model.state);
-            model.setCounters(m.model.counters);
-          }
+          restoreModel(model, m.model);
           if (opt && m.optimizer) {
             await new Promise<void>((r) => setImmediate(r));
             // Transferred from the worker, which is done with them: taken without a copy.
-            await restoreOptimizer(opt, m.optimizer, true);
+            await restoreOptimizer(opt, m.optimizer);
           }
           finish(() => resolve(m.history));
         } else if (m.type === 'error') {

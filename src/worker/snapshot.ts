@@ -62,9 +62,10 @@ export async function snapshotModelShared(model: Network): Promise<ModelSnapshot
 }
 
 /** Puts a snapshot's weights, state and draw counters into model, in one synchronous step (a
- * predict() on the main thread sees the old weights or the new ones, never a mix). */
-export function restoreModel(model: Network, s: ModelSnapshot): void {
-  model.params.set(s.params);
+ * predict() on the main thread sees the old weights or the new ones, never a mix). A snapshot with
+ * no params (null) leaves the weights as they are: they are already the ones it stands for. */
+export function restoreModel(model: Network, s: Omit<ModelSnapshot, 'params'> & { params: Float32Array | null }): void {
+  if (s.params) model.params.set(s.params);
   model.setState(s.state);
   model.setCounters(s.counters);
 }
@@ -83,15 +84,14 @@ export async function snapshotOptimizerShared(o: Optimizer): Promise<OptimizerSn
 }
 
 /**
- * Puts an optimizer snapshot into o. setState() would copy every buffer in one go (40 MB for the
- * CNN's Adam). With `owned` (the buffers were transferred here and nothing else holds them),
- * momentum() and adam() take them as they are: no allocation and no copy. Otherwise the step count
- * is set with no buffers, the optimizer allocates fresh ones (prepare), and the values are copied
- * into them in slices.
+ * Puts an optimizer snapshot into o; s's buffers become o's (they were transferred here and nothing
+ * else holds them). momentum() and adam() take them as they are: no allocation and no copy.
+ * Another optimizer gets the step count with no buffers, allocates fresh ones (prepare), and the
+ * values are copied into them in slices, since setState() would copy every buffer in one go.
  */
-export async function restoreOptimizer(o: Optimizer, s: OptimizerSnapshot, owned = false): Promise<void> {
+export async function restoreOptimizer(o: Optimizer, s: OptimizerSnapshot): Promise<void> {
   const adopt = (o as Partial<Record<typeof ADOPT_STATE, (state: { step: number; buffers: Record<string, Float32Array> }) => void>>)[ADOPT_STATE];
-  if (owned && typeof adopt === 'function') {
+  if (typeof adopt === 'function') {
     adopt.call(o, { step: s.step, buffers: s.buffers });
     return;
   }
