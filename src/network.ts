@@ -55,6 +55,9 @@ export function buildUninitialized<T>(build: () => T): T {
   }
 }
 
+/** Network[ADOPT_PARAMS](p): p becomes the model's parameters, without a copy (internal). */
+export const ADOPT_PARAMS = Symbol('gemmnet.adoptParams');
+
 export abstract class Network {
   /** Every parameter, contiguous; the named weights are views into it. */
   readonly params: Float32Array;
@@ -118,6 +121,38 @@ export abstract class Network {
       layer.bind(ps, gs);
     }
     if (!skipInitialization) this.initialize(seed);
+  }
+
+  /**
+   * Takes p (the model's length, nothing else holding it) as the model's parameters in place of a
+   * copy: the named weights and every layer then view p. Internal: the training worker's weights
+   * arrive in a transferred buffer, and copying 20 MB into params would hold the event loop for
+   * milliseconds. In the middle of a training step it copies instead. Returns whether p was taken.
+   */
+  [ADOPT_PARAMS](p: Float32Array): boolean {
+    if (!(p instanceof Float32Array) || p.length !== this.params.length) {
+      throw new RangeError(`the parameters to adopt must be a Float32Array of ${this.params.length} values`);
+    }
+    if (this.stepping) {
+      this.params.set(p);
+      return false;
+    }
+    (this as { params: Float32Array }).params = p;
+    let offset = 0;
+    for (const layer of this.layers) {
+      const ps: Float32Array[] = [];
+      const gs: Float32Array[] = [];
+      for (const spec of layer.params()) {
+        const view = this.views.get(spec.name)!;
+        const n = size(spec.shape);
+        view.param = p.subarray(offset, offset + n);
+        ps.push(view.param);
+        gs.push(view.grad);
+        offset += n;
+      }
+      layer.bind(ps, gs);
+    }
+    return true;
   }
 
   /** Xavier (Glorot) normal init: zero-mean Gaussian with variance 2 / (fanIn + fanOut); zero biases. */

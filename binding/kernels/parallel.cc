@@ -30,7 +30,8 @@ bool main_thread_waits_here() {
     std::snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)getpid());
     return open(path, O_RDONLY | O_CLOEXEC);
   }();
-  if (fd < 0 || (long)syscall(SYS_gettid) == (long)getpid()) return false;
+  thread_local const bool on_main = (long)syscall(SYS_gettid) == (long)getpid();  // once per thread
+  if (fd < 0 || on_main) return false;
   char buf[1024];
   const ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
   if (n <= 0) return false;

@@ -88,7 +88,8 @@ export async function trainInWorker(model: Network, data: Dataset, o: Record<str
         if (m.type === 'batch') {
           (onBatch as TrainOptions['onBatch'])?.(m.info);
         } else if (m.type === 'epoch') {
-          restoreModel(model, m.model);
+          // The epoch's weights were transferred: they become the model's, with no 20 MB copy.
+          restoreModel(model, m.model, true);
           if (onEpoch) {
             const verdict = await (onEpoch as NonNullable<TrainOptions['onEpoch']>)(m.record, model);
             send({ type: 'verdict', stop: verdict === false });
@@ -96,7 +97,7 @@ export async function trainInWorker(model: Network, data: Dataset, o: Record<str
         } else if (m.type === 'done') {
           ended = true;
           // No params: the weights are those of the last epoch message, already in the model.
-          restoreModel(model, m.model);
+          restoreModel(model, m.model, true);
           if (opt && m.optimizer) {
             await new Promise<void>((r) => setImmediate(r));
             // Transferred from the worker, which is done with them: taken without a copy.

@@ -1,6 +1,6 @@
 // Models and optimizers as plain data that can cross to a worker thread and back, and the copies
 // between them done in slices, so that no single copy holds the main thread's event loop for long.
-import type { Network } from '../network';
+import { ADOPT_PARAMS, type Network } from '../network';
 import { ADOPT_STATE, Optimizer } from '../optim';
 import type { ModelSnapshot, OptimizerSnapshot } from './protocol';
 
@@ -63,9 +63,13 @@ export async function snapshotModelShared(model: Network): Promise<ModelSnapshot
 
 /** Puts a snapshot's weights, state and draw counters into model, in one synchronous step (a
  * predict() on the main thread sees the old weights or the new ones, never a mix). A snapshot with
- * no params (null) leaves the weights as they are: they are already the ones it stands for. */
-export function restoreModel(model: Network, s: Omit<ModelSnapshot, 'params'> & { params: Float32Array | null }): void {
-  if (s.params) model.params.set(s.params);
+ * no params (null) leaves the weights as they are: they are already the ones it stands for. With
+ * `adopt`, the snapshot's params (transferred here, held by nothing else) become the model's own
+ * array instead of being copied into it. */
+export function restoreModel(model: Network, s: Omit<ModelSnapshot, 'params'> & { params: Float32Array | null },
+  adopt = false): void {
+  if (s.params && adopt) model[ADOPT_PARAMS](s.params);
+  else if (s.params) model.params.set(s.params);
   model.setState(s.state);
   model.setCounters(s.counters);
 }

@@ -171,6 +171,32 @@ describe('train({ worker: true })', function () {
     for (const k of ['m', 'v']) assert.ok(bits(b.o.getState().buffers[k]).equals(bits(a.o.getState().buffers[k])), `optimizer ${k}`);
   });
 
+  for (const [name, make] of [
+    ['MLP', () => g.mlp({ hidden: 32, seed: 4 })],
+    ['CNN', () => g.cnn({ filters: 4, fc: 16, seed: 4 })],
+  ]) {
+    it(`${name}: the worker's weights become the model's without a copy, and it trains on in-thread from them`, async () => {
+      const a = make();
+      const b = make();
+      const before = b.params;
+      const options = { epochs: 2, batchSize: 100 };
+      await g.train(a, d.train, options);
+      await g.train(b, d.train, { ...options, worker: true });
+      assert.notStrictEqual(b.params, before, 'the weights were copied into the old array');
+      sameWeights(a, b);
+      // The named weights and every layer compute with the adopted array: one more epoch in-thread,
+      // with the fused updates of the dense layers, gives the bits of training in-thread throughout.
+      for (const [k, w] of Object.entries(b.getWeights())) {
+        assert.ok(bits(w).equals(bits(a.getWeights()[k])), k);
+      }
+      await g.train(a, d.train, { epochs: 1, batchSize: 100, seed: 3 });
+      await g.train(b, d.train, { epochs: 1, batchSize: 100, seed: 3 });
+      sameWeights(a, b);
+      const probe = d.valid.x.subarray(0, 784 * 8);
+      assert.ok(bits(b.predict(probe)).equals(bits(a.predict(probe))));
+    });
+  }
+
   it('predict() while the worker trains sees the weights of one epoch, never a mix', async () => {
     const m = g.mlp({ hidden: 256, seed: 6 });
     const probe = d.valid.x.subarray(0, 784 * 4);
