@@ -22,6 +22,7 @@ require('./lib/env').reexecClean(__filename, process.argv.slice(2));
 const gemmnet = require('..');
 const { loadTrainSet, head } = require('./lib/data');
 const load = require('./lib/load');
+const { stallTable } = require('./lib/stall-table');
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -184,11 +185,7 @@ async function main() {
       over5Waited: rs.reduce((s, r) => s + r.over5.waited, 0) / rs.length,
     };
   });
-  const table = [
-    '| training | threads | start-up stall ms | p50 ms | p99 ms | max ms (worst round) | longest main-thread run, ms | hand-back stall ms | gaps > 5 ms per run (of them waiting for a core) | run s | other jobs, cores |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.mode} | ${r.threads} | ${r.startupMs} | ${r.p50} | ${r.p99} | ${r.max} (${r.worstMax}) | ${r.ranMs} | ${r.handbackMs} | ${+r.over5.toFixed(1)} (${+r.over5Waited.toFixed(1)}) | ${r.seconds} | ${r.otherCores} |`),
-  ].join('\n');
+  const table = stallTable(rows, { full: true }).join('\n');
   console.log(`\nMain thread's event-loop gaps (1 ms timer) while the CNN trains, ${BATCHES * EPOCHS} batches of ${BATCH}; ` +
     `medians of ${ROUNDS} round(s); p50/p99/max over the training phase:\n\n${table}\n`);
   const out = argv.includes('--out') ? path.resolve(argv[argv.indexOf('--out') + 1]) : path.join(__dirname, 'results', 'stall.json');

@@ -1,5 +1,6 @@
 // Renders the results of run.js as Markdown tables.
 'use strict';
+const { stallTable } = require('./stall-table');
 
 const s3 = (x) => (x == null || !Number.isFinite(x) ? '–' : x < 10 ? x.toFixed(3) : x < 100 ? x.toFixed(2) : x.toFixed(1));
 const f1 = (x) => (x == null || !Number.isFinite(x) ? '–' : x.toFixed(1));
@@ -270,12 +271,7 @@ function markdown(res) {
       `${st.batches} batches of ${st.batchSize} (Adam), in a worker (train(..., { worker: true })) and in-thread; ` +
       `${st.rounds} round(s); p50/p99/max over the training phase; \`npm run bench:stall\` for three full rounds.`);
     out.push('');
-    out.push('| training | threads | start-up stall ms | p50 ms | p99 ms | max ms | hand-back stall ms | gaps > 5 ms per run (waiting for a core) | run s |');
-    out.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const r of st.rows) {
-      out.push(`| ${r.mode} | ${r.threads} | ${r.startupMs} | ${r.p50} | ${r.p99} | ${r.max} | ${r.handbackMs} | ` +
-        `${+r.over5.toFixed(1)} (${+r.over5Waited.toFixed(1)}) | ${r.seconds} |`);
-    }
+    out.push(...stallTable(st.rows));
   }
   if (res.contention) {
     out.push('');
