@@ -73,6 +73,14 @@ export interface NativeAddon {
   conv2dBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null,
     db: Float32Array | null, dx: Float32Array | null, col: Float32Array, dims: Int32Array): void;
   conv2dForwardReference: NativeAddon['conv2dForward'];
+  /** Inference of conv (+ bias, ReLU) -> batch norm at running statistics (and its scale and shift;
+   * each pair null to skip) -> max pooling, in one pass (kernels/conv_pool.h): convDims as
+   * conv2dForward's, poolDims as maxPoolForward's over the convolution's output. */
+  convPoolInference(x: Float32Array, y: Float32Array, W: Float32Array, b: Float32Array | null,
+    mean: Float32Array | null, variance: Float32Array | null, gamma: Float32Array | null, beta: Float32Array | null,
+    convDims: Int32Array, poolDims: Int32Array, eps: number, relu: boolean): void;
+  /** Whether this CPU has a SIMD kernel for convPoolInference. */
+  convPoolAvailable(): boolean;
   conv2dBackwardReference: NativeAddon['conv2dBackward'];
   // Max pooling over VALID windows. dims = [N, H, W, C, PH, PW, SH, SW, OH, OW]; argmax holds flat
   // indices into x (first maximum of each window). Backward: dx[argmax[i]] += dy[i], i < dy.length.

@@ -3,6 +3,7 @@
 // train() drives any of them through the same methods.
 import { native } from './native';
 import { Layer, Mode, ParamSpec, Workspace } from './layers/layer';
+import { ConvBlock } from './layers/conv-block';
 import { MT19937 } from './random';
 import type { SaveModelExtra } from './io/checkpoint';
 import type { Optimizer } from './optim';
@@ -79,6 +80,8 @@ export abstract class Network {
   /** Per layer, the parameter its backward pass can update itself (see Layer.backwardUpdate). */
   private readonly fusedAt: ({ offset: number; length: number; decay: boolean } | undefined)[] = [];
   private readonly fusedNames = new Set<string>();
+  /** Per layer, the convolution block starting there that evaluation can run in one pass (ConvBlock). */
+  private readonly blocks: (ConvBlock | null)[];
   protected readonly evalMode: Mode;
 
   /** What built the model ('mlp', 'cnn', 'sequential'): the key of the save/load registry. */
@@ -96,6 +99,7 @@ export abstract class Network {
     batchStatsInEval: boolean,
   ) {
     this.evalMode = { training: false, batchStatsInEval };
+    this.blocks = layers.map((_, i) => ConvBlock.at(layers, i));
     this.specs = layers.flatMap((l) => l.params());
     const total = this.specs.reduce((s, p) => s + size(p.shape), 0);
     this.params = new Float32Array(total);
@@ -265,8 +269,19 @@ export abstract class Network {
       while (first < this.layers.length && this.layers[first].sampleWise(mode)) first++;
       if (first > 0) h = this.forwardInParts(x, n, first, mode);
     }
-    for (let i = first; i < this.layers.length; i++) h = this.layers[i].forward(h, n, mode);
+    for (let i = first; i < this.layers.length;) [h, i] = this.step(i, h, n, mode);
     return h;
+  }
+
+  /**
+   * Layer i's forward pass, or in evaluation the convolution block starting at i in one pass when
+   * it ends by `end` and runs fused here (same bits: see ConvBlock). Returns the output and the index
+   * of the next layer to run.
+   */
+  private step(i: number, h: Float32Array, n: number, mode: Mode, end = this.layers.length): [Float32Array, number] {
+    const block = mode.training ? null : this.blocks[i];
+    if (block && i + block.span <= end && block.applies(mode)) return [block.forward(h, n, mode), i + block.span];
+    return [this.layers[i].forward(h, n, mode), i + 1];
   }
 
   /** Layers [0, count) on parts of SAMPLE_PART samples, their outputs gathered for all n. */
@@ -276,7 +291,7 @@ export abstract class Network {
     for (let start = 0; start < n; start += SAMPLE_PART) {
       const m = Math.min(SAMPLE_PART, n - start);
       let h = x.subarray(start * this.inputSize, (start + m) * this.inputSize);
-      for (let i = 0; i < count; i++) h = this.layers[i].forward(h, m, mode);
+      for (let i = 0; i < count;) [h, i] = this.step(i, h, m, mode, count);
       out.set(h, start * outSize);
     }
     return out;
@@ -381,11 +396,11 @@ export abstract class Network {
     Generator<void, { lossSum: number; correct: number }> {
     const n = end - start;
     let h = x.subarray(start * this.inputSize, end * this.inputSize);
-    for (let i = 0; i < this.layers.length; i++) {
-      h = this.layers[i].forward(h, n, this.evalMode);
+    for (let i = 0, k = 0; i < this.layers.length; k++) {
+      [h, i] = this.step(i, h, n, this.evalMode);
       if (paused) {
         // predict() or evaluate() while the pass is paused reuse the layers' evaluation workspaces.
-        const hold = this.evalHold[i & 1].get(h.length);
+        const hold = this.evalHold[k & 1].get(h.length);
         hold.set(h);
         h = hold;
       }

@@ -1,10 +1,15 @@
 // Glue for 2-D convolution: checks the geometry in dims and every buffer size, then calls the
 // kernels on the arrays' own memory.
+#include <cmath>
 #include <cstdint>
+#include <utility>
+#include <vector>
 #include <initializer_list>
 
 #include "glue/common.h"
+#include "glue/shapes.h"
 #include "kernels/conv.h"
+#include "kernels/conv_pool.h"
 
 namespace gn::glue {
 namespace {
@@ -40,10 +45,7 @@ void checkAxis(Napi::Env env, const char* fn, const char* axis, int64_t in, int6
                         std::to_string((in + total - k) / s + 1));
 }
 
-struct ConvCall {
-  ConvShape s;
-  size_t xLen, wLen, yLen, colLen;
-};
+}  // namespace
 
 // dims = [N, H, W, C, KH, KW, F, strideH, strideW, padTop, padLeft, OH, OW]
 ConvCall convDims(Napi::Env env, const I32& d, const char* fn) {
@@ -74,6 +76,8 @@ ConvCall convDims(Napi::Env env, const I32& d, const char* fn) {
   c.colLen = product(env, {(int64_t)rows, (int64_t)taps}, "col (N*OH*OW*KH*KW*C)");
   return c;
 }
+
+namespace {
 
 // The workspace must not share memory with a tensor it would clobber (or read while writing).
 void requireDisjoint(Napi::Env env, const F32& col, size_t colLen, const F32& other, size_t otherLen,
@@ -137,6 +141,60 @@ Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Whether y (yLen floats) shares memory with another argument: the kernel reads it while writing y.
+void requireApart(Napi::Env env, const F32& y, size_t yLen, const F32& other, size_t otherLen, const char* fn,
+                  const char* name) {
+  if (!other.data) return;
+  const uintptr_t a = (uintptr_t)y.data, b = (uintptr_t)other.data;
+  if (a < b + otherLen * sizeof(float) && b < a + yLen * sizeof(float))
+    throwRange(env, std::string(fn) + ": y overlaps " + name);
+}
+
+// convPoolInference(x, y, W, b|null, mean|null, variance|null, gamma|null, beta|null, convDims,
+// poolDims, eps, relu): see kernels/conv_pool.h. The pooling runs over the convolution's output:
+// poolDims' N, H, W, C are convDims' N, OH, OW, F.
+Napi::Value ConvPoolInference(const Napi::CallbackInfo& info) {
+  const char* fn = "convPoolInference";
+  requireArgs(info, 12, fn);
+  auto env = info.Env();
+  F32 x = f32Arg(info, 0, "x"), y = f32Arg(info, 1, "y"), W = f32Arg(info, 2, "W"), b = f32Arg(info, 3, "b", true),
+      mean = f32Arg(info, 4, "mean", true), variance = f32Arg(info, 5, "variance", true),
+      gamma = f32Arg(info, 6, "gamma", true), beta = f32Arg(info, 7, "beta", true);
+  I32Copy cdims = i32Copy(info, 8, "convDims"), pdims = i32Copy(info, 9, "poolDims");
+  const float eps = epsArg(info, 10);
+  const bool relu = boolArg(info, 11);
+  if (!conv_pool_available()) throw Napi::Error::New(env, std::string(fn) + ": this CPU has no SIMD level for it (convPoolAvailable() is false)");
+  const ConvCall c = convDims(env, cdims.view(), fn);
+  const PoolShape ps = poolDims(env, pdims.view(), fn);
+  const ConvShape& s = c.s;
+  if (ps.N != s.N || ps.H != s.OH || ps.W != s.OW || ps.C != s.F)
+    throwRange(env, std::string(fn) + ": poolDims' N, H, W, C must be convDims' N, OH, OW, F");
+  if (!conv_pool_window_ok(ps.PH, ps.PW))
+    throwRange(env, std::string(fn) + ": a pooling window of " + std::to_string(ps.PH * ps.PW) +
+                        " taps is not supported (1, 2, 3, 4, 6 or 9)");
+  if (!mean.data != !variance.data) throwType(env, std::string(fn) + ": mean and variance go together");
+  if (!gamma.data != !beta.data) throwType(env, std::string(fn) + ": gamma and beta go together");
+  if (gamma.data && !mean.data) throwType(env, std::string(fn) + ": gamma and beta need mean and variance");
+  const size_t F = (size_t)s.F, yLen = (size_t)ps.N * ps.OH * ps.OW * F;
+  requireSize(env, x.length, c.xLen, 1, "x");
+  requireSize(env, W.length, c.wLen, 1, "W");
+  requireSize(env, y.length, yLen, 1, "y");
+  for (const auto& [a, name] : {std::pair{&b, "b"}, {&mean, "mean"}, {&variance, "variance"}, {&gamma, "gamma"}, {&beta, "beta"}})
+    if (a->data) requireSize(env, a->length, F, 1, name);
+  requireApart(env, y, yLen, x, c.xLen, fn, "x");
+  requireApart(env, y, yLen, W, c.wLen, fn, "W");
+  for (const auto& [a, name] : {std::pair{&b, "b"}, {&mean, "mean"}, {&gamma, "gamma"}, {&beta, "beta"}})
+    requireApart(env, y, yLen, *a, F, fn, name);
+  // 1 / sqrt(variance + eps) as batchnorm_inference computes it, from one read of each variance.
+  std::vector<float> inv(mean.data ? F : 0);
+  for (size_t k = 0; k < inv.size(); k++) inv[k] = (float)(1.0 / std::sqrt((double)variance.data[k] + (double)eps));
+  const ConvPoolParts parts{W.data, b.data, relu, mean.data, mean.data ? inv.data() : nullptr, gamma.data, beta.data};
+  conv_pool_inference(x.data, y.data, s, ps, parts);
+  return env.Undefined();
+}
+
+Napi::Value ConvPoolAvailable(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), conv_pool_available()); }
+
 }  // namespace
 
 void InitConv(Napi::Env env, Napi::Object exports) {
@@ -144,6 +202,8 @@ void InitConv(Napi::Env env, Napi::Object exports) {
   exports["conv2dBackward"] = Napi::Function::New(env, Guarded<Conv2dBackward<false>>, "conv2dBackward");
   exports["conv2dForwardReference"] = Napi::Function::New(env, Guarded<Conv2dForward<true>>);
   exports["conv2dBackwardReference"] = Napi::Function::New(env, Guarded<Conv2dBackward<true>>);
+  exports["convPoolInference"] = Napi::Function::New(env, Guarded<ConvPoolInference>, "convPoolInference");
+  exports["convPoolAvailable"] = Napi::Function::New(env, Guarded<ConvPoolAvailable>, "convPoolAvailable");
 }
 
 }  // namespace gn::glue

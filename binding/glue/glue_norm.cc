@@ -6,6 +6,7 @@
 #include <cfloat>
 
 #include "glue/common.h"
+#include "glue/shapes.h"
 #include "kernels/batchnorm.h"
 #include "kernels/dropout.h"
 #include "kernels/pool.h"
@@ -14,6 +15,8 @@ namespace gn::glue {
 namespace {
 
 // ---- Max pooling ------------------------------------------------------------------------------
+
+}  // namespace
 
 // dims = [N, H, W, C, PH, PW, SH, SW, OH, OW], VALID windows.
 PoolShape poolDims(Napi::Env env, const I32& d, const char* fn) {
@@ -38,6 +41,8 @@ PoolShape poolDims(Napi::Env env, const I32& d, const char* fn) {
   if (xLen > 2147483647.0) throwRange(env, std::string(fn) + ": x must have fewer than 2^31 elements");
   return s;
 }
+
+namespace {
 
 // maxPoolForward(x, y, argmax, dims)
 template <bool Naive>
@@ -129,6 +134,8 @@ void requireRows(Napi::Env env, int R) {
   if (R < 1) throwRange(env, "R (rows to normalize over) must be at least 1");
 }
 
+}  // namespace
+
 float epsArg(const Napi::CallbackInfo& info, size_t i) {
   const double eps = numArg(info, i, "eps");
   // Denormals are flushed to zero while the kernels run, so eps must be a normal float32.
@@ -136,6 +143,8 @@ float epsArg(const Napi::CallbackInfo& info, size_t i) {
     throwRange(info.Env(), "eps must be a normal float32 (between 2^-126 and 3.4e38), got " + std::to_string(eps));
   return (float)eps;
 }
+
+namespace {
 
 // batchNormForward(x, y, mean, invStd, R, K, eps): y may be x.
 template <bool Naive>

@@ -88,6 +88,18 @@ export class BatchNorm extends Layer {
     return !mode.training && !mode.batchStatsInEval && !this.batchStatsInEval;
   }
 
+  /** In `mode`, when it normalizes each channel by its running statistics (what an inference pass
+   * fused with the convolution before it can do): those statistics, eps, and gamma and beta when
+   * affine; otherwise null. */
+  inferenceParts(mode: Mode): { mean: Float32Array; variance: Float32Array; gamma: Float32Array | null;
+    beta: Float32Array | null; eps: number; channels: number } | null {
+    if (this.mode !== 'channel' || !this.sampleWise(mode)) return null;
+    return {
+      mean: this.runningMean, variance: this.runningVar, eps: this.eps, channels: this.K,
+      gamma: this.names ? this.gamma : null, beta: this.names ? this.beta : null,
+    };
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const R = n * this.rowsPerSample;
     if (mode.training) {

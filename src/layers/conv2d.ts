@@ -80,6 +80,12 @@ export class Conv2d extends Layer {
     return true;
   }
 
+  /** What an inference pass fused with the layers after it needs: the weights, bias, ReLU flag and
+   * a copy of the geometry (dims[0], the sample count, is the caller's to set). */
+  inferenceParts(): { W: Float32Array; b: Float32Array; relu: boolean; dims: Int32Array } {
+    return { W: this.Wt, b: this.b, relu: this.relu, dims: this.dims.slice() };
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const t = mode.training;
     if (t) this.x = x;

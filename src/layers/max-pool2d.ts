@@ -27,6 +27,11 @@ export class MaxPool2d extends Layer {
     return true;
   }
 
+  /** A copy of the geometry [N, H, W, C, PH, PW, SH, SW, OH, OW] (N is the caller's to set). */
+  inferenceDims(): Int32Array {
+    return this.dims.slice();
+  }
+
   forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     const len = n * this.outSize;
     if (mode.training) {
