@@ -15,6 +15,9 @@
 # while its inputs are unchanged. Files are stripped and built without paths, timestamps or build
 # ids, so the same sources and toolchain give the same bytes.
 #   PREBUILD_ARCHS="x64 arm64" (default), PREBUILD_JOBS=2 (default).
+#   PREBUILD_KEEP_BLAS=1: rebuild the addons only, linked against the committed libgemmnet_blas.so
+#   of each architecture (for a change under binding/ that leaves binding/blas/ as it is: no
+#   OpenBLAS build, which takes about 20 minutes per architecture without its cache).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -43,18 +46,31 @@ build_arch() {
     x64) triple=x86_64-linux-gnu.2.17 ;;
     arm64) triple=aarch64-linux-gnu.2.17 ;;
   esac
-  bash scripts/prebuild-openblas.sh "$arch" "$blasdir"
+  local keep=${PREBUILD_KEEP_BLAS:-}
+  if [ -n "$keep" ]; then
+    [ -f "$out/libgemmnet_blas.so" ] || { echo "prebuild: PREBUILD_KEEP_BLAS needs $out/libgemmnet_blas.so" >&2; exit 1; }
+    if ! git diff --quiet HEAD -- binding/blas; then
+      echo "prebuild: binding/blas/ has changed: its library must be rebuilt (without PREBUILD_KEEP_BLAS)" >&2
+      exit 1
+    fi
+  else
+    bash scripts/prebuild-openblas.sh "$arch" "$blasdir"
+  fi
   export ZIG ZIG_TARGET=$triple
   local cc="$root/scripts/prebuild-zigcc.sh cc" cxx="$root/scripts/prebuild-zigcc.sh c++"
   rm -rf "$obj"
   mkdir -p "$obj" "$out"
 
   # libgemmnet_blas.so: the shim plus OpenBLAS, exporting only gn_*.
-  printf '{\n  global: gn_*;\n  local: *;\n};\n' >"$obj/blas.map"
-  $cc "${common[@]}" -O2 -I"$blasdir" -c binding/blas/blas_shim.c -o "$obj/blas_shim.o"
-  $cc -shared -o "$obj/libgemmnet_blas.so" "$obj/blas_shim.o" "$blasdir/libopenblas.a" \
-    -Wl,-soname,libgemmnet_blas.so -Wl,--version-script="$obj/blas.map" -Wl,-z,defs \
-    -Wl,--build-id=none -Wl,--strip-all -lpthread -lm
+  if [ -n "$keep" ]; then
+    cp "$out/libgemmnet_blas.so" "$obj/libgemmnet_blas.so"
+  else
+    printf '{\n  global: gn_*;\n  local: *;\n};\n' >"$obj/blas.map"
+    $cc "${common[@]}" -O2 -I"$blasdir" -c binding/blas/blas_shim.c -o "$obj/blas_shim.o"
+    $cc -shared -o "$obj/libgemmnet_blas.so" "$obj/blas_shim.o" "$blasdir/libopenblas.a" \
+      -Wl,-soname,libgemmnet_blas.so -Wl,--version-script="$obj/blas.map" -Wl,-z,defs \
+      -Wl,--build-id=none -Wl,--strip-all -lpthread -lm
+  fi
 
   # The addon.
   local srcs=(binding/addon.cc binding/glue/*.cc)
@@ -93,6 +109,6 @@ build_arch() {
 
 for arch in $archs; do build_arch "$arch"; done
 # OpenBLAS's licence (BSD-3-Clause) travels with the binaries that contain it.
-tar -xJOf "$(fetch_openblas_source)" "OpenBLAS-$OPENBLAS_VERSION/LICENSE" >prebuilds/LICENSE-OpenBLAS.txt
+[ -n "${PREBUILD_KEEP_BLAS:-}" ] || tar -xJOf "$(fetch_openblas_source)" "OpenBLAS-$OPENBLAS_VERSION/LICENSE" >prebuilds/LICENSE-OpenBLAS.txt
 echo "prebuild: sources $(node scripts/source-hash.js)"
 sha256sum prebuilds/linux-*/*
