@@ -65,7 +65,8 @@ export abstract class Network {
   /** Gradients, laid out like params. */
   readonly grads: Float32Array;
   readonly specs: readonly ParamSpec[];
-  private readonly views = new Map<string, { param: Float32Array; grad: Float32Array; spec: ParamSpec }>();
+  /** Per weight name: its views into params and grads, and where they start. */
+  private readonly views = new Map<string, { param: Float32Array; grad: Float32Array; spec: ParamSpec; offset: number }>();
   private readonly probs = new Workspace();
   private readonly evalProbs = new Workspace();
   /** The gathered outputs of the sample-wise layers run in parts (forwardInParts). */
@@ -106,24 +107,19 @@ export abstract class Network {
     this.grads = new Float32Array(total);
     let offset = 0;
     for (const [li, layer] of layers.entries()) {
-      const ps: Float32Array[] = [];
-      const gs: Float32Array[] = [];
-      for (const spec of layer.params()) {
+      for (const [k, spec] of layer.params().entries()) {
         const n = size(spec.shape);
-        const param = this.params.subarray(offset, offset + n);
         const grad = this.grads.subarray(offset, offset + n);
-        this.views.set(spec.name, { param, grad, spec });
-        ps.push(param);
-        gs.push(grad);
+        this.views.set(spec.name, { param: this.params.subarray(offset, offset + n), grad, spec, offset });
         if (!layer.overwritesGrads) this.accumulated.push(grad);
-        if (ps.length - 1 === layer.fusedParam) {
+        if (k === layer.fusedParam) {
           this.fusedAt[li] = { offset, length: n, decay: spec.decay };
           this.fusedNames.add(spec.name);
         }
         offset += n;
       }
-      layer.bind(ps, gs);
     }
+    this.bindLayers();
     if (!skipInitialization) this.initialize(seed);
   }
 
@@ -142,21 +138,17 @@ export abstract class Network {
       return false;
     }
     (this as { params: Float32Array }).params = p;
-    let offset = 0;
-    for (const layer of this.layers) {
-      const ps: Float32Array[] = [];
-      const gs: Float32Array[] = [];
-      for (const spec of layer.params()) {
-        const view = this.views.get(spec.name)!;
-        const n = size(spec.shape);
-        view.param = p.subarray(offset, offset + n);
-        ps.push(view.param);
-        gs.push(view.grad);
-        offset += n;
-      }
-      layer.bind(ps, gs);
-    }
+    for (const view of this.views.values()) view.param = p.subarray(view.offset, view.offset + view.param.length);
+    this.bindLayers();
     return true;
+  }
+
+  /** Gives every layer its weights' and gradients' current views. */
+  private bindLayers(): void {
+    for (const layer of this.layers) {
+      const vs = layer.params().map((spec) => this.views.get(spec.name)!);
+      layer.bind(vs.map((v) => v.param), vs.map((v) => v.grad));
+    }
   }
 
   /** Xavier (Glorot) normal init: zero-mean Gaussian with variance 2 / (fanIn + fanOut); zero biases. */
