@@ -75,7 +75,9 @@ export class ConvBlock {
   }
 
   /** Compares the fused pass with the layers one by one, once per geometry, on random weights, inputs
-   * and statistics (three samples: an odd number of rows for the sgemm). */
+   * and statistics (three samples: an odd number of rows for the sgemm). Its own random weights, not
+   * the layers': weights that happen to be zeros (or few distinct values) would agree at any order of
+   * the sums and leave the answer cached for the model's later weights. */
   private agrees(): boolean {
     const c = this.conv.inferenceParts();
     const bn = this.norm ? this.norm.inferenceParts({ training: false, batchStatsInEval: false }) : null;
