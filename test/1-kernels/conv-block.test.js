@@ -7,17 +7,8 @@ const assert = require('assert');
 const path = require('path');
 const { native } = require(path.resolve(__dirname, '..', '..', 'lib', 'native'));
 const g = require('../..');
+const { rand } = require('../helpers/util');
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const bits = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 // The BLAS kernels whose sgemm sums each product in order with one fused multiply-add (seen so on
 // this kind of machine); at others the model keeps the layer-by-layer path.
@@ -25,8 +16,8 @@ const IN_ORDER = new Set(['SkylakeX', 'Cooperlake']);
 
 /** A block's geometry and random tensors. */
 function block({ N, H, W, C, KH, KW, F, S = 1, padding = 'same', P = 2, PS = P, relu = true, norm = true, affine = true, bias = true, seed = 1 }) {
-  const rnd = mulberry32(seed);
-  const r = (n, scale = 1, shift = 0) => Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * scale + shift);
+  let tensor = 0;  // each tensor its own seed
+  const r = (n, scale = 1, shift = 0) => rand(n, seed * 16 + tensor++).map((v) => v * scale + shift);
   const out = (n, k) => (padding === 'same' ? Math.ceil(n / S) : Math.floor((n - k) / S) + 1);
   const OH = out(H, KH), OW = out(W, KW);
   const PT = padding === 'same' ? Math.floor(Math.max((OH - 1) * S + KH - H, 0) / 2) : 0;
@@ -182,8 +173,7 @@ describe('kernels: convolution block inference in one pass (convPoolInference)',
 describe('models: evaluation through the fused convolution block', () => {
   it('predict() and evaluate() give the bits of the layers run one by one, and use the fused pass where it agrees', () => {
     const m = g.cnn({ filters: 8, fc: 16, seed: 3 });
-    const rnd = mulberry32(9);
-    const x = Float32Array.from({ length: 70 * 784 }, () => rnd());
+    const x = rand(70 * 784, 9).map((v) => (v + 1) / 2);
     let calls = 0;
     const orig = native.convPoolInference;
     native.convPoolInference = (...a) => { calls++; return orig(...a); };
@@ -211,8 +201,7 @@ describe('models: evaluation through the fused convolution block', () => {
         g.layers.flatten(), g.layers.dense({ units: 10 }),
       ],
     });
-    const rnd = mulberry32(2);
-    const x = Float32Array.from({ length: 24 * 784 }, () => rnd());
+    const x = rand(24 * 784, 2).map((v) => (v + 1) / 2);
     let h = x;
     for (const layer of net.layers) h = layer.forward(h, 24, net.evalMode);
     const q = new Float32Array(24 * 10);
