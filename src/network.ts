@@ -35,7 +35,9 @@ export interface Metrics {
 
 const TRAINING: Mode = { training: true, batchStatsInEval: false };
 /** Samples per part when an evaluation pass runs its leading sample-wise layers part by part: a
- * convolution's activations (100 KB per 28x28x32 image) then stay in cache between layers. */
+ * convolution's activations (100 KB per 28x28x32 image) then stay in cache between layers, and a
+ * paused pass yields between parts. A multiple of the convolution's sample block (kSampleBlockMax in
+ * binding/kernels/conv.h), so a part's outputs are the bits of the whole batch's. */
 const SAMPLE_PART = 32;
 
 /** Set while buildUninitialized runs: models built then skip their random initialization. */
@@ -254,15 +256,22 @@ export abstract class Network {
   /** Forward pass; returns the logits (n * classes) held in the last layer's workspace. */
   protected forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     let h = x;
-    let first = 0;
-    if (!mode.training && n > SAMPLE_PART) {
-      // The leading layers that compute each sample alone (convolutions, pooling, ...) run on parts
-      // of the batch; the dense layers after them take the whole batch at once.
-      while (first < this.layers.length && this.layers[first].sampleWise(mode)) first++;
-      if (first > 0) h = this.forwardInParts(x, n, first, mode);
-    }
+    const first = this.sampleWisePrefix(n, mode);
+    if (first > 0) h = runSteps(this.partSteps(x, n, first, mode, this.partsOut.get(n * this.layers[first - 1].outSize)));
     for (let i = first; i < this.layers.length;) [h, i] = this.step(i, h, n, mode);
     return h;
+  }
+
+  /**
+   * How many leading layers an evaluation pass over n samples runs part by part: the layers that
+   * compute each sample alone (convolutions, pooling, ...), when n is more than a part. The dense
+   * layers after them take the whole batch at once.
+   */
+  private sampleWisePrefix(n: number, mode: Mode): number {
+    if (mode.training || n <= SAMPLE_PART) return 0;
+    let first = 0;
+    while (first < this.layers.length && this.layers[first].sampleWise(mode)) first++;
+    return first;
   }
 
   /**
@@ -276,15 +285,19 @@ export abstract class Network {
     return [this.layers[i].forward(h, n, mode), i + 1];
   }
 
-  /** Layers [0, count) on parts of SAMPLE_PART samples, their outputs gathered for all n. */
-  private forwardInParts(x: Float32Array, n: number, count: number, mode: Mode): Float32Array {
+  /**
+   * Layers [0, count) on parts of SAMPLE_PART samples, their outputs gathered into `out` (n samples
+   * of the last one's output), yielding after each part. A part's output is copied out before the
+   * yield, so nothing is held in the layers' workspaces in between.
+   */
+  private *partSteps(x: Float32Array, n: number, count: number, mode: Mode, out: Float32Array): Generator<void, Float32Array> {
     const outSize = this.layers[count - 1].outSize;
-    const out = this.partsOut.get(n * outSize);
     for (let start = 0; start < n; start += SAMPLE_PART) {
       const m = Math.min(SAMPLE_PART, n - start);
       let h = x.subarray(start * this.inputSize, (start + m) * this.inputSize);
       for (let i = 0; i < count;) [h, i] = this.step(i, h, m, mode, count);
       out.set(h, start * outSize);
+      yield;
     }
     return out;
   }
@@ -384,14 +397,25 @@ export abstract class Network {
     return runStepsPausing(this.evalSteps(x, labels, start, end, true), pause);
   }
 
+  /**
+   * The evaluation pass over rows [start, end), as forward() computes it (the same bits), yielding
+   * after each part of the sample-wise layers and after each later layer. Paused, every output that
+   * outlives a yield is held in evalHold, out of reach of the layers' workspaces that predict() or
+   * evaluate() in the pause reuse.
+   */
   private *evalSteps(x: Float32Array, labels: Int32Array, start: number, end: number, paused: boolean):
     Generator<void, { lossSum: number; correct: number }> {
     const n = end - start;
+    const mode = this.evalMode;
     let h = x.subarray(start * this.inputSize, end * this.inputSize);
-    for (let i = 0, k = 0; i < this.layers.length; k++) {
-      [h, i] = this.step(i, h, n, this.evalMode);
+    const first = this.sampleWisePrefix(n, mode);
+    if (first > 0) {
+      const size = n * this.layers[first - 1].outSize;
+      h = yield* this.partSteps(h, n, first, mode, paused ? this.evalHold[0].get(size) : this.partsOut.get(size));
+    }
+    for (let i = first, k = 1; i < this.layers.length; k++) {
+      [h, i] = this.step(i, h, n, mode);
       if (paused) {
-        // predict() or evaluate() while the pass is paused reuse the layers' evaluation workspaces.
         const hold = this.evalHold[k & 1].get(h.length);
         hold.set(h);
         h = hold;

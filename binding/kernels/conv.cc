@@ -21,10 +21,13 @@ ConvShape samples(const ConvShape& s, size_t n0, size_t n1) {
 // Parts of the batch in the backward pass's sums (a constant, so results do not depend on threads).
 constexpr size_t kBackwardParts = 8;
 
-// Samples per block of the pool: enough output rows that a block's gemm is worth a thread.
+// Samples per block of the pool: enough output rows that a block's gemm is worth a thread, and a
+// power of two no larger than kSampleBlockMax.
 size_t sample_grain(const ConvShape& s) {
   const size_t rows = (size_t)s.OH * s.OW;
-  return rows >= 2048 ? 1 : 2048 / (rows ? rows : 1) + 1;
+  size_t g = 1;
+  while (g < kSampleBlockMax && g * rows < 2048) g *= 2;
+  return g;
 }
 
 }  // namespace
@@ -34,8 +37,13 @@ void conv2d_forward(const float* x, const float* W, const float* b, float* y, fl
   const int K = (int)s.taps(), F = s.F;
   const size_t inPer = (size_t)s.H * s.W * s.C, rowsPer = (size_t)s.OH * s.OW;
   // Block by block of samples, so each block's col and y stay in cache from im2col through the
-  // gemm to the bias and ReLU pass.
-  parallel_ranges((size_t)s.N, sample_grain(s), [&](size_t n0, size_t n1) {
+  // gemm to the bias and ReLU pass. The blocks are sample_grain(s) samples from the start of the
+  // batch (the last one shorter): OpenBLAS's result for a row can depend on how many rows its call
+  // has (at Haswell's kernels it does), so fixed blocks make a sample's output independent of the
+  // batch it is in, as long as the batch starts at a multiple of the block (see conv.h).
+  const size_t grain = sample_grain(s), blocks = ((size_t)s.N + grain - 1) / grain;
+  parallel_for((int)blocks, [&](int blk) {
+    const size_t n0 = (size_t)blk * grain, n1 = std::min((size_t)s.N, n0 + grain);
     const ConvShape sub = samples(s, n0, n1);
     float* c = col + n0 * rowsPer * K;
     float* yb = y + n0 * rowsPer * F;

@@ -6,6 +6,11 @@
 
 namespace gn {
 
+// The forward pass runs in blocks of a power of two samples, at most this many, counted from the
+// first sample: a sample's output is the same bits in any batch that starts at a multiple of
+// kSampleBlockMax samples of the same one (a batch run in parts of 32 gives the whole's bits).
+constexpr size_t kSampleBlockMax = 32;
+
 // x (N,H,W,C), W (KH,KW,C,F), b (F) or null -> y (N,OH,OW,F) = conv(x, W) + b; relu applies max(0, .)
 // in the same pass. col is a workspace of s.rows() x s.taps() floats, left holding im2col(x).
 void conv2d_forward(const float* x, const float* W, const float* b, float* y, float* col,

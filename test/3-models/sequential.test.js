@@ -51,9 +51,16 @@ function smallStack(seed = 5) {
 
 describe('sequential stacks', () => {
   it('mlp() and cnn(), built on stacks, give the weights, steps and predictions they gave before, bit for bit', async function () {
-    if (standardSplit().name !== EXPECTED.data) this.skip();
+    // sgemm's bits depend on the OpenBLAS kernels in use (OPENBLAS_CORETYPE picks them), so the
+    // digests are kept per core; the data they were recorded on is the shared notMNIST sample.
+    const core = gemmnet.buildInfo().blasCore;
+    const expected = EXPECTED.byCore[core];
+    if (!expected || standardSplit().name !== expected.data) {
+      console.log(`      no digests recorded for OpenBLAS core ${core} on ${standardSplit().name}`);
+      this.skip();
+    }
     const got = await presetDigests();
-    assert.deepStrictEqual(got, EXPECTED);
+    assert.deepStrictEqual(got, expected);
   });
 
   it('names weights <name>.W / .b / .gamma / .beta by type and position, or by the name option', () => {
