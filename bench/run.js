@@ -110,7 +110,7 @@ const { mlpBreakdown, cnnBreakdown } = require('./lib/breakdown');
 const { markdown, median } = require('./lib/report');
 const { ensureTorch, torchRuns } = require('./lib/torch');
 const { agreement } = require('./lib/agree');
-const { gemmnetPredict, onnxMissing, onnxPredict } = require('./lib/predict');
+const { onnxMissing, predictThroughput } = require('./lib/predict');
 const { goals } = require('./lib/goals');
 const { mlpFlopsPerSample, cnnFlopsPerSample, lenetFlopsPerSample } = require('./lib/flops');
 const FLOPS = { mlp: mlpFlopsPerSample, cnn: cnnFlopsPerSample, lenet: lenetFlopsPerSample };
@@ -428,16 +428,15 @@ async function main() {
   if (!opts.skipPredict) {
     quiet();
     say('predict() throughput');
-    res.predict = { gemmnet: await gemmnetPredict({ budget: opts.predictBudget }) };
     const why = onnxMissing();
-    if (why) res.predict.onnxSkipped = why;
-    else {
-      say('onnxruntime-node throughput');
-      try {
-        res.predict.onnx = await onnxPredict({ budget: opts.predictBudget });
-      } catch (e) {
-        res.predict.onnxSkipped = `skipped: onnxruntime-node failed: ${e.message.split('\n')[0]}`;
-      }
+    try {
+      res.predict = await predictThroughput({ budget: opts.predictBudget, onnx: !why });
+      if (why) res.predict.onnxSkipped = why;
+    } catch (e) {
+      if (why) throw e;
+      // onnxruntime-node failed: gemmnet alone, with the reason.
+      res.predict = await predictThroughput({ budget: opts.predictBudget });
+      res.predict.onnxSkipped = `skipped: onnxruntime-node failed: ${e.message.split('\n')[0]}`;
     }
     if (res.predict.onnxSkipped) res.notes.push(`onnxruntime-node: ${res.predict.onnxSkipped}`);
   }

@@ -1,6 +1,7 @@
 // Inference throughput: gemmnet's predict() on batches of 1, 32 and 1000 images for the MLP and the
 // CNN, at 1 and 2 threads, and, where the model can be exported (model.toOnnx()) and
-// onnxruntime-node is installed in bench/, the same model in onnxruntime-node.
+// onnxruntime-node is installed in bench/, the same model in onnxruntime-node, the two measured in
+// alternation in one process.
 'use strict';
 const path = require('path');
 const { native } = require('./gemmnet');
@@ -8,50 +9,46 @@ const { loadTrainSet } = require('./data');
 
 const BATCHES = [1, 32, 1000];
 
-/** Images per second of fn(batch): three warm-up calls, then the best of three stretches of budget / 3 s. */
-async function rate(fn, batch, budget) {
-  for (let i = 0; i < 3; i++) await fn();
-  let best = 0;
+/** Images per second of fn() (batch images a call) over one stretch of `seconds`. */
+async function stretch(fn, batch, seconds) {
+  let n = 0;
+  const t0 = performance.now();
+  let dt;
+  do {
+    await fn();
+    n += batch;
+    dt = (performance.now() - t0) / 1000;
+  } while (dt < seconds);
+  return n / dt;
+}
+
+const pauseMs = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Best images/s of each contestant ({ key, batch, run(), before() }): three warm-up calls each, then
+ * three rounds in which every contestant runs one stretch of budget / 3 s, the order reversed every
+ * other round and 20 ms of idling between stretches (onnxruntime's threads spin for a while after a
+ * run), so that a drift in the machine's speed touches every party alike. Returns { key: rate }.
+ */
+async function interleaved(contestants, budget) {
+  const best = new Map(contestants.map((c) => [c.key, 0]));
+  for (const c of contestants) {
+    c.before();
+    for (let i = 0; i < 3; i++) await c.run();
+  }
   for (let r = 0; r < 3; r++) {
-    let n = 0;
-    const t0 = performance.now();
-    let dt;
-    do {
-      await fn();
-      n += batch;
-      dt = (performance.now() - t0) / 1000;
-    } while (dt < budget / 3);
-    best = Math.max(best, n / dt);
+    const order = r % 2 ? contestants.slice().reverse() : contestants;
+    for (const c of order) {
+      c.before();
+      await pauseMs(20);
+      best.set(c.key, Math.max(best.get(c.key), await stretch(c.run, c.batch, budget / 3)));
+    }
   }
   return best;
 }
 
 function models(gemmnet) {
   return { mlp: gemmnet.mlp({ inputs: 784, hidden: 1000, classes: 10 }), cnn: gemmnet.cnn() };
-}
-
-/** gemmnet's predict() throughput; { mlp: { threads: { batch: images/s } }, cnn: ... }. */
-async function gemmnetPredict({ budget = 1.5, threads = [1, 2] } = {}) {
-  const gemmnet = require('../..');
-  const x = loadTrainSet().x.subarray(0, 1000 * 784);
-  const out = {};
-  const before = native.buildInfo().threads;
-  try {
-    for (const [name, model] of Object.entries(models(gemmnet))) {
-      out[name] = {};
-      for (const t of threads) {
-        native.setThreads(t);
-        out[name][t] = {};
-        for (const b of BATCHES) {
-          const xb = x.subarray(0, b * 784);
-          out[name][t][b] = await rate(() => model.predict(xb, b), b, budget);
-        }
-      }
-    }
-  } finally {
-    native.setThreads(before);
-  }
-  return out;
 }
 
 /** Why the onnxruntime-node part cannot run, or null. */
@@ -67,47 +64,72 @@ function onnxMissing() {
   return null;
 }
 
-/** The same models exported with toOnnx() and run by onnxruntime-node, at 1 and 2 intra-op threads. */
-async function onnxPredict({ budget = 1.5, threads = [1, 2] } = {}) {
+/** An InferenceSession on the model's toOnnx() bytes, and the input shape (after the batch) it accepts. */
+async function onnxSession(ort, model, threads, x, name) {
+  const session = await ort.InferenceSession.create(await model.toOnnx(), {
+    intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
+  });
+  const input = session.inputNames[0];
+  // The exported input may be flat rows or images; take the first shape the session accepts.
+  for (const s of [[784], [28, 28, 1], [1, 28, 28]]) {
+    try {
+      await session.run({ [input]: new ort.Tensor('float32', x.slice(0, 784), [1, ...s]) });
+      return { session, input, shape: s };
+    } catch {
+      // try the next layout
+    }
+  }
+  throw new Error(`onnxruntime-node accepts none of the input shapes tried for the ${name}`);
+}
+
+/**
+ * predict() throughput of gemmnet and, with `onnx`, of onnxruntime-node on the same models exported
+ * with toOnnx(), at 1 and 2 threads each, measured in alternation (see interleaved). Returns
+ * { gemmnet: { mlp: { threads: { batch: images/s } }, cnn }, onnx: { version, mlp: { threads: ..., maxAbsDiff }, cnn } }.
+ */
+async function predictThroughput({ budget = 1.5, threads = [1, 2], onnx = false } = {}) {
   const gemmnet = require('../..');
-  const ort = require(require.resolve('onnxruntime-node', { paths: [path.join(__dirname, '..')] }));
+  const ort = onnx ? require(require.resolve('onnxruntime-node', { paths: [path.join(__dirname, '..')] })) : null;
   const x = loadTrainSet().x.subarray(0, 1000 * 784);
-  const out = { version: ort.env && ort.env.versions ? ort.env.versions.node || ort.env.versions.common : undefined };
-  for (const [name, model] of Object.entries(models(gemmnet))) {
-    const bytes = await model.toOnnx();
-    out[name] = {};
-    for (const t of threads) {
-      const session = await ort.InferenceSession.create(bytes, {
-        intraOpNumThreads: t, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all',
-      });
-      const input = session.inputNames[0];
-      // The exported input may be flat rows or images; take the first shape the session accepts.
-      let shape = null;
-      for (const s of [[784], [28, 28, 1], [1, 28, 28]]) {
-        try {
-          await session.run({ [input]: new ort.Tensor('float32', x.slice(0, 784), [1, ...s]) });
-          shape = s;
-          break;
-        } catch {
-          // try the next layout
-        }
-      }
-      if (!shape) throw new Error(`onnxruntime-node accepts none of the input shapes tried for the ${name}`);
-      out[name][t] = {};
-      for (const b of BATCHES) {
-        const feeds = { [input]: new ort.Tensor('float32', x.slice(0, b * 784), [b, ...shape]) };
-        out[name][t][b] = await rate(() => session.run(feeds), b, budget);
-      }
-      if (t === threads[0]) {
+  const out = { gemmnet: {} };
+  if (ort) out.onnx = { version: ort.env && ort.env.versions ? ort.env.versions.node || ort.env.versions.common : undefined };
+  const before = native.buildInfo().threads;
+  try {
+    for (const [name, model] of Object.entries(models(gemmnet))) {
+      out.gemmnet[name] = Object.fromEntries(threads.map((t) => [t, {}]));
+      const sessions = {};
+      if (ort) {
+        out.onnx[name] = Object.fromEntries(threads.map((t) => [t, {}]));
+        for (const t of threads) sessions[t] = await onnxSession(ort, model, t, x, name);
         // How far its output is from predict()'s on the same 32 images (softmax or logits, whichever it gives).
-        const got = (await session.run({ [input]: new ort.Tensor('float32', x.slice(0, 32 * 784), [32, ...shape]) }));
-        const y = got[session.outputNames[0]].data;
+        const s = sessions[threads[0]];
+        const got = await s.session.run({ [s.input]: new ort.Tensor('float32', x.slice(0, 32 * 784), [32, ...s.shape]) });
+        const y = got[s.session.outputNames[0]].data;
         const p = model.predict(x.subarray(0, 32 * 784));
         let d = 0;
         for (let i = 0; i < p.length; i++) d = Math.max(d, Math.abs(p[i] - y[i]));
-        out[name].maxAbsDiff = d;
+        out.onnx[name].maxAbsDiff = d;
+      }
+      for (const b of BATCHES) {
+        const xb = x.subarray(0, b * 784);
+        const contestants = threads.map((t) => ({
+          key: `gemmnet ${t}`, batch: b, before: () => native.setThreads(t), run: () => model.predict(xb, b),
+        }));
+        for (const t of threads) {
+          if (!sessions[t]) continue;
+          const { session, input, shape } = sessions[t];
+          const feeds = { [input]: new ort.Tensor('float32', x.slice(0, b * 784), [b, ...shape]) };
+          contestants.push({ key: `onnx ${t}`, batch: b, before: () => {}, run: () => session.run(feeds) });
+        }
+        const best = await interleaved(contestants, budget);
+        for (const t of threads) {
+          out.gemmnet[name][t][b] = best.get(`gemmnet ${t}`);
+          if (sessions[t]) out.onnx[name][t][b] = best.get(`onnx ${t}`);
+        }
       }
     }
+  } finally {
+    native.setThreads(before);
   }
   return out;
 }
@@ -125,4 +147,4 @@ function bestOver(byThreads) {
   return out;
 }
 
-module.exports = { BATCHES, gemmnetPredict, onnxMissing, onnxPredict, bestOver };
+module.exports = { BATCHES, predictThroughput, onnxMissing, bestOver };
