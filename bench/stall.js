@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // How long the main thread's event loop waits while the course's CNN (gemmnet.cnn(), Adam, batch 32)
-// trains: in a worker thread (train(..., { worker: true })) and in-thread, for comparison. A 1 ms
+// trains: in a worker thread (train(..., { worker: true })) and in-thread, for comparison, and with nothing
+// training for as long (the floor the machine sets: how late it wakes an idle thread). A 1 ms
 // timer on the main thread records every gap between its ticks; a gap is the longest the event loop
 // could not answer (a request, a frame, a timer). Reported per phase: start-up (from the train()
 // call to the first batch), training (first batch to the last), and the hand-back (last batch to the
 // promise resolving: the final weights and the optimizer's state coming back to the main thread).
 //
-//   node bench/stall.js [--quick] [--rounds N] [--batches N] [--only worker|in-thread] [--out FILE]
+//   node bench/stall.js [--quick] [--rounds N] [--batches N] [--only worker|in-thread|nothing] [--out FILE]
 //
 // Prints a Markdown table and writes bench/results/stall.json, or FILE (every run, its phases, its
 // largest gaps and the garbage collections the main thread did during them). `npm run bench` runs it
@@ -42,7 +43,11 @@ const MODES = [
   { name: 'worker', worker: true, threads: os.cpus().length },
   { name: 'worker', worker: true, threads: Math.max(1, os.cpus().length - 1) },
   { name: 'in-thread', worker: false, threads: os.cpus().length },
-].filter((m, i, all) => (!ONLY || m.name === ONLY) && all.findIndex((o) => o.name === m.name && o.threads === m.threads) === i);
+  // The floor: the same timer for as long as a worker run, with nothing training. On a virtual
+  // machine an idle core can take milliseconds to wake for a timer; what this row shows, no
+  // training mode can beat.
+  { name: 'nothing (idle baseline)', idle: true, threads: '–' },
+].filter((m, i, all) => (!ONLY || m.name.split(' ')[0] === ONLY) && all.findIndex((o) => o.name === m.name && o.threads === m.threads) === i);
 
 /**
  * The main thread's time on a core and time waiting for one (ns, cumulative), from Linux's
@@ -78,7 +83,7 @@ async function measure(mode, set, valid) {
     for (const e of list.getEntries()) gcs.push({ at: e.startTime, ms: e.duration, kind: e.detail ? e.detail.kind : e.kind });
   });
   obs.observe({ entryTypes: ['gc'] });
-  const model = gemmnet.cnn();
+  const model = mode.idle ? null : gemmnet.cnn();
   let last = performance.now();
   let lastSched = sched();
   const timer = setInterval(() => {
@@ -96,7 +101,13 @@ async function measure(mode, set, valid) {
   gcs.length = 0;
   const accounting = load.phase();
   events.call = performance.now();
-  const history = await gemmnet.train(model, set, {
+  if (mode.idle) {
+    // As long as a worker run took, every tick in the "training" phase.
+    await new Promise((resolve) => setTimeout(resolve, mode.seconds * 1000));
+    events.firstBatch = events.call;
+    events.lastBatch = performance.now();
+  }
+  const history = mode.idle ? { epochs: [] } : await gemmnet.train(model, set, {
     epochs: EPOCHS, batchSize: BATCH, validation: valid, worker: mode.worker, threads: mode.threads, seed: 1, optimizer: gemmnet.adam(),
     onBatch: () => {
       const now = performance.now();
@@ -165,6 +176,10 @@ async function main() {
     for (const mode of MODES) {
       // Other jobs on the machine compete with the main thread for a core: wait for a quiet spell.
       load.waitQuiet(QUICK ? 5 : 10);
+      if (mode.idle) {
+        const worker = runs.filter((run) => run.round === r + 1 && run.mode === 'worker');
+        mode.seconds = worker.length ? worker[0].seconds : QUICK ? 2 : 4;
+      }
       const res = await measure(mode, set, valid);
       runs.push({ round: r + 1, ...res });
       process.stderr.write(`  round ${r + 1} ${mode.name} threads ${mode.threads}: start-up ${res.startupMs} ms, ` +

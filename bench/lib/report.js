@@ -268,7 +268,8 @@ function markdown(res) {
     out.push('## The main thread while the CNN trains (stall.js --quick)');
     out.push('');
     out.push(`Gaps between the ticks of a 1 ms timer on the main thread while gemmnet.cnn() trains ${st.epochs} epochs of ` +
-      `${st.batches} batches of ${st.batchSize} (Adam), in a worker (train(..., { worker: true })) and in-thread; ` +
+      `${st.batches} batches of ${st.batchSize} (Adam), in a worker (train(..., { worker: true })) and in-thread, and with ` +
+      'nothing training for as long (the floor: how late this machine wakes an idle main thread for its timer); ' +
       `${st.rounds} round(s); p50/p99/max over the training phase; \`npm run bench:stall\` for three full rounds.`);
     out.push('');
     out.push(...stallTable(st.rows));
