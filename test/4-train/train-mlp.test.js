@@ -2,7 +2,7 @@
 const assert = require('assert');
 const gemmnet = require('../..');
 const { standardSplit } = require('../helpers/data');
-const { longestStall } = require('../helpers/util');
+const { assertResponsive } = require('../helpers/util');
 
 describe('train() with the MLP on real data', () => {
   let data;
@@ -91,9 +91,7 @@ describe('train() with the MLP on real data', () => {
 
   it('keeps the event loop responsive while training', async () => {
     const model = gemmnet.mlp({ hidden: 1000 });
-    const worst = await longestStall(() => gemmnet.train(model, { x: data.train.x, y: data.train.y }, { epochs: 1, validation: data.valid }));
-    console.log(`      longest event-loop stall: ${worst.toFixed(1)} ms`);
-    assert.ok(worst < 50, `event loop stalled for ${worst} ms`);
+    await assertResponsive(() => gemmnet.train(model, { x: data.train.x, y: data.train.y }, { epochs: 1, validation: data.valid }));
   });
 
   it('a diverging run stops with an error naming the epoch and batch', async () => {
