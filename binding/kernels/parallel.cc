@@ -74,7 +74,16 @@ class Pool {
     std::lock_guard<std::mutex> use(use_);
     stop_workers();
     threads_ = std::max(1, n);
-    for (int i = 1; i < threads_; i++) workers_.emplace_back([this] { work(); });
+    // A new worker starts at the current generation: it takes part in the next job, not in one
+    // that ended before it started (counting itself out of an old job would leave pending_ one
+    // short for the next, and its caller returning before a chunk ends, or waiting forever).
+    // No job runs while use_ is held, so the generation cannot move meanwhile.
+    unsigned long now;
+    {
+      std::lock_guard<std::mutex> lock(m_);
+      now = generation_;
+    }
+    for (int i = 1; i < threads_; i++) workers_.emplace_back([this, now] { work(now); });
   }
 
   int threads() const { return threads_; }
@@ -114,8 +123,7 @@ class Pool {
     }
   }
 
-  void work() {
-    unsigned long seen = 0;
+  void work(unsigned long seen) {
     for (;;) {
       {
         std::unique_lock<std::mutex> lock(m_);

@@ -127,6 +127,31 @@ describe('dense kernels against their naive references', () => {
     assert.strictEqual(native.yielding(), false);
   });
 
+  it('a parallel kernel right after setThreads() neither hangs nor returns early (new threads join the next job only)', () => {
+    // Changing the thread count starts new pool threads; one that started while the first job after
+    // it was being handed out used to count itself out of it twice: the caller then waited forever,
+    // or returned while a block was still being computed. A child process, so a hang is a timeout.
+    const script = `
+      const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'lib', 'native'))});
+      const K = 2000, N = 1000, W = new Float32Array(K * N).fill(0.001), x = new Float32Array(3 * K).fill(1);
+      const b = new Float32Array(N), y = new Float32Array(3 * N), want = new Float32Array(3 * N);
+      native.denseForward(x, W, b, want, 3, K, N, false);
+      const t0 = Date.now();
+      let i = 0;
+      for (; Date.now() - t0 < 3000; i++) {
+        native.setThreads(1 + (i % 4));
+        y.fill(NaN);
+        native.denseForward(x, W, b, y, 3, K, N, false);
+        const at = y.findIndex((v, j) => v !== want[j]);
+        if (at >= 0) { console.log('round ' + i + ': output ' + at + ' is ' + y[at]); process.exit(2); }
+      }
+      console.log(i);`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30000 });
+    assert.strictEqual(r.error, undefined, `the child did not finish: ${r.error && r.error.message}`);
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+    assert.ok(Number(r.stdout) > 100, `only ${r.stdout.trim()} rounds in 3 s`);
+  });
+
   it('softmaxCEForward matches the reference, including huge logits', () => {
     const [N, C] = [37, 10];
     const z = rand(N * C, 8).map((v) => v * 50);
