@@ -76,7 +76,7 @@ function quantile(sorted, q) {
 }
 
 /** One training run with the main thread's gaps recorded; returns its phases and statistics. */
-async function measure(mode, set, valid) {
+async function measure(mode, set, valid, idleSeconds) {
   const gaps = []; // [end time, gap ms]
   const gcs = [];
   const obs = new PerformanceObserver((list) => {
@@ -103,7 +103,7 @@ async function measure(mode, set, valid) {
   events.call = performance.now();
   if (mode.idle) {
     // As long as a worker run took, every tick in the "training" phase.
-    await new Promise((resolve) => setTimeout(resolve, mode.seconds * 1000));
+    await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
     events.firstBatch = events.call;
     events.lastBatch = performance.now();
   }
@@ -176,11 +176,9 @@ async function main() {
     for (const mode of MODES) {
       // Other jobs on the machine compete with the main thread for a core: wait for a quiet spell.
       load.waitQuiet(QUICK ? 5 : 10);
-      if (mode.idle) {
-        const worker = runs.filter((run) => run.round === r + 1 && run.mode === 'worker');
-        mode.seconds = worker.length ? worker[0].seconds : QUICK ? 2 : 4;
-      }
-      const res = await measure(mode, set, valid);
+      // The idle baseline lasts as long as this round's first worker run.
+      const worker = runs.find((run) => run.round === r + 1 && run.mode === 'worker');
+      const res = await measure(mode, set, valid, worker ? worker.seconds : QUICK ? 2 : 4);
       runs.push({ round: r + 1, ...res });
       process.stderr.write(`  round ${r + 1} ${mode.name} threads ${mode.threads}: start-up ${res.startupMs} ms, ` +
         `p50 ${res.p50} p99 ${res.p99} max ${res.max} ms, hand-back ${res.handbackMs} ms, ${res.over5.n} gaps > 5 ms (${res.seconds} s; other jobs ${res.otherCores} cores)\n`);

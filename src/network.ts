@@ -257,7 +257,7 @@ export abstract class Network {
   protected forward(x: Float32Array, n: number, mode: Mode): Float32Array {
     let h = x;
     const first = this.sampleWisePrefix(n, mode);
-    if (first > 0) h = runSteps(this.partSteps(x, n, first, mode, this.partsOut.get(n * this.layers[first - 1].outSize)));
+    if (first > 0) h = runSteps(this.partSteps(x, n, first, mode, this.partsOut));
     for (let i = first; i < this.layers.length;) [h, i] = this.step(i, h, n, mode);
     return h;
   }
@@ -286,12 +286,13 @@ export abstract class Network {
   }
 
   /**
-   * Layers [0, count) on parts of SAMPLE_PART samples, their outputs gathered into `out` (n samples
+   * Layers [0, count) on parts of SAMPLE_PART samples, their outputs gathered in `into` (n samples
    * of the last one's output), yielding after each part. A part's output is copied out before the
    * yield, so nothing is held in the layers' workspaces in between.
    */
-  private *partSteps(x: Float32Array, n: number, count: number, mode: Mode, out: Float32Array): Generator<void, Float32Array> {
+  private *partSteps(x: Float32Array, n: number, count: number, mode: Mode, into: Workspace): Generator<void, Float32Array> {
     const outSize = this.layers[count - 1].outSize;
+    const out = into.get(n * outSize);
     for (let start = 0; start < n; start += SAMPLE_PART) {
       const m = Math.min(SAMPLE_PART, n - start);
       let h = x.subarray(start * this.inputSize, (start + m) * this.inputSize);
@@ -409,10 +410,7 @@ export abstract class Network {
     const mode = this.evalMode;
     let h = x.subarray(start * this.inputSize, end * this.inputSize);
     const first = this.sampleWisePrefix(n, mode);
-    if (first > 0) {
-      const size = n * this.layers[first - 1].outSize;
-      h = yield* this.partSteps(h, n, first, mode, paused ? this.evalHold[0].get(size) : this.partsOut.get(size));
-    }
+    if (first > 0) h = yield* this.partSteps(h, n, first, mode, paused ? this.evalHold[0] : this.partsOut);
     for (let i = first, k = 1; i < this.layers.length; k++) {
       [h, i] = this.step(i, h, n, mode);
       if (paused) {
