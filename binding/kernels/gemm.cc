@@ -42,7 +42,9 @@ void gemm_blocks(bool transA, bool transB, int M, int N, int K, float alpha, con
   // faster (measured: 4 blocks 10-15% faster than 8 at batch 32). The cut depends on the shape only,
   // never on the thread count: OpenBLAS's result can depend on a call's shape, so the same cut on
   // 1 or 4 threads gives the same bits.
-  const bool byCols = N >= M;
+  // Along the longer side, and by rows when square (measured at 1000x1000x784: 13% faster than by
+  // columns, as each block then packs its own rows of A and the shared B).
+  const bool byCols = N > M;
   const int extent = byCols ? N : M;
   int chunks = std::min(kGemmBlocks, (extent + kAlign - 1) / kAlign);
   if (chunks < 2) {

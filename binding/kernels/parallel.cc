@@ -4,7 +4,9 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
+#include <memory>
 #include <mutex>
+#include <cstdint>
 #include <sched.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
@@ -66,6 +68,38 @@ void maybe_yield() {
   if (main_thread_waits_here()) sched_yield();
 }
 
+// How long a thread watches for the next job (or a job's end) before it blocks. Short: an idle pool
+// costs at most this much of a core after each job, and a busy machine loses little to it.
+int spin_limit() {
+  static const int us = [] {
+    const char* e = std::getenv("GEMMNET_SPIN_US");
+    return e ? std::max(0, std::min(std::atoi(e), 100000)) : 200;
+  }();
+  return us;
+}
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+template <class Ready>
+bool spin_until(Ready ready) {
+  using clock = std::chrono::steady_clock;
+  if (spin_limit() <= 0) return ready();
+  const auto until = clock::now() + std::chrono::microseconds(spin_limit());
+  for (;;) {
+    for (int i = 0; i < 32; i++) {
+      if (ready()) return true;
+      cpu_relax();
+    }
+    if (clock::now() >= until) return ready();
+  }
+}
+
 class Pool {
  public:
   ~Pool() { resize(1); }
@@ -83,7 +117,7 @@ class Pool {
       std::lock_guard<std::mutex> lock(m_);
       now = generation_;
     }
-    for (int i = 1; i < threads_; i++) workers_.emplace_back([this, now] { work(now); });
+    for (int i = 1; i < threads_; i++) workers_.emplace_back([this, now, i] { work(now, i); });
   }
 
   int threads() const { return threads_; }
@@ -103,37 +137,74 @@ class Pool {
       fn_ = &fn;
       yield_ = yield;
       count_ = count;
-      next_.store(0);
-      pending_ = threads_ - 1;
+      const size_t words = ((size_t)count + 63) / 64;
+      if (words > claimedWords_) {
+        claimed_.reset(new std::atomic<uint64_t>[words]);
+        claimedWords_ = words;
+      }
+      for (size_t w = 0; w < words; w++) claimed_[w].store(0, std::memory_order_relaxed);
+      pending_.store(threads_ - 1);
       generation_++;
+      published_.store(generation_, std::memory_order_release);
     }
     wake_.notify_all();
-    drain();
+    drain(0);
+    // The workers usually finish within microseconds of the caller: watch for that before sleeping
+    // (not on a yielding thread, whose cores are to be left to the main thread).
+    if (!yield) spin_until([this] { return pending_.load(std::memory_order_acquire) == 0; });
     std::unique_lock<std::mutex> lock(m_);
-    done_.wait(lock, [this] { return pending_ == 0; });
+    done_.wait(lock, [this] { return pending_.load() == 0; });
     fn_ = nullptr;
   }
 
  private:
-  void drain() {
+  // Whether this thread is the one to run chunk i (each is claimed once).
+  bool claim(int i) {
+    std::atomic<uint64_t>& w = claimed_[(size_t)i >> 6];
+    const uint64_t bit = 1ull << (i & 63);
+    if (w.load(std::memory_order_relaxed) & bit) return false;
+    return !(w.fetch_or(bit, std::memory_order_acq_rel) & bit);
+  }
+
+  // Thread `self` runs its own share of the chunks first, a contiguous range (so that a kernel called
+  // again with the same cut finds its part of the data in this core's cache), then takes what is
+  // left of the others' shares from their ends: a thread that the OS deschedules just runs fewer.
+  void drain(int self) {
     FlushDenormals flush;
-    for (int i = next_.fetch_add(1); i < count_; i = next_.fetch_add(1)) {
+    const int T = threads_, count = count_;
+    const auto lo = [&](int t) { return (int)((long)count * t / T); };
+    const auto step = [&](int i) {
       (*fn_)(i);
       if (yield_) maybe_yield();
+    };
+    for (int i = lo(self), e = lo(self + 1); i < e; i++)
+      if (claim(i)) step(i);
+    for (int d = 1; d < T; d++) {
+      const int t = (self + d) % T;
+      for (int i = lo(t + 1) - 1, b = lo(t); i >= b; i--)
+        if (claim(i)) step(i);
     }
   }
 
-  void work(unsigned long seen) {
+  void work(unsigned long seen, int self) {
+    bool spin = false;  // the last job's caller was not yielding
     for (;;) {
+      // A job often follows the last within microseconds (a layer's next kernel): watch for it for a
+      // while before sleeping, since waking a sleeping thread (on a virtual machine, a halted vCPU)
+      // costs tens of microseconds.
+      if (spin)
+        spin_until([&] { return quit_flag_.load(std::memory_order_relaxed) ||
+                                published_.load(std::memory_order_acquire) != seen; });
       {
         std::unique_lock<std::mutex> lock(m_);
         wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
         if (quit_) return;
         seen = generation_;
+        spin = !yield_;
       }
-      drain();
+      drain(self);
       std::lock_guard<std::mutex> lock(m_);
-      if (--pending_ == 0) done_.notify_one();
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) done_.notify_one();
     }
   }
 
@@ -141,11 +212,13 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(m_);
       quit_ = true;
+      quit_flag_.store(true);
     }
     wake_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
     quit_ = false;
+    quit_flag_.store(false);
   }
 
   std::mutex use_;  // one parallel region at a time
@@ -153,11 +226,14 @@ class Pool {
   std::condition_variable wake_, done_;
   std::vector<std::thread> workers_;
   const std::function<void(int)>* fn_ = nullptr;
-  std::atomic<int> next_{0};
+  std::unique_ptr<std::atomic<uint64_t>[]> claimed_;  // one bit per chunk of the current job
+  size_t claimedWords_ = 0;
   int count_ = 0;
   bool yield_ = false;  // the job's caller is yielding (set_yielding): so is every thread on it
-  int pending_ = 0;
+  std::atomic<int> pending_{0};
   unsigned long generation_ = 0;
+  std::atomic<unsigned long> published_{0};  // generation_, readable without m_ (for spinning)
+  std::atomic<bool> quit_flag_{false};      // quit_, likewise
   bool quit_ = false;
   int threads_ = 1;
 };

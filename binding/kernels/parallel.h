@@ -1,7 +1,11 @@
 // gemmnet's own thread pool. OpenBLAS runs single-threaded inside each worker; work is cut into
-// more chunks than threads and handed out through an atomic counter, so a thread that the OS
-// deschedules (a shared, busy machine) simply takes fewer chunks instead of stalling the others.
-// Idle workers block on a condition variable: they never spin.
+// more chunks than threads. Each thread runs its own contiguous share of the chunks first (the same
+// share each time a kernel is called with the same cut, so its part of the data stays in its core's
+// cache), then takes what is left of the others' shares: a thread that the OS deschedules (a shared,
+// busy machine) simply runs fewer chunks instead of stalling the others. After a job the workers
+// (and the caller, for the job's end) watch for the next one for 200 us (GEMMNET_SPIN_US; 0 blocks
+// at once) before they block on a condition variable, since waking a blocked thread costs tens of
+// microseconds on a virtual machine; a yielding caller's jobs (see set_yielding) never spin.
 #pragma once
 #include <cstddef>
 #include <functional>

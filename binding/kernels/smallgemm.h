@@ -20,11 +20,12 @@ void small_gemm_avx512(int M, int n0, int n1, int K, const float* A, int lda, co
 void small_gemm_neon(int M, int n0, int n1, int K, const float* A, int lda, const float* B, int ldb, float* C,
                      int ldc);
 
-// One row of A (M = 1): the sums of k-blocks [b0, b1) over all N columns, block b's into S + b N (B's
-// row stride is N). Added to C in block order (small_gemm does), they give the bits of the above.
-void small_gemm_row_avx2(int b0, int b1, int N, int K, const float* A, const float* B, float* S);
-void small_gemm_row_avx512(int b0, int b1, int N, int K, const float* A, const float* B, float* S);
-void small_gemm_row_neon(int b0, int b1, int N, int K, const float* A, const float* B, float* S);
+// One row of A (M = 1): the sums of k-blocks [b0, b1) over columns [n0, n1) (n0 a multiple of 16),
+// block b's into S + b N (B's row stride is N). Added to C in block order (small_gemm does), they
+// give the bits of the above.
+void small_gemm_row_avx2(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S);
+void small_gemm_row_avx512(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S);
+void small_gemm_row_neon(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S);
 // The k-block of every level: each block's products are summed from zero, then added to C.
 constexpr int kSmallGemmKc = 256;
 

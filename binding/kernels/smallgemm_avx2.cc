@@ -26,7 +26,7 @@ struct V {
   static type bcast(const float* p) { return _mm256_broadcast_ss(p); }
   static type fma(type a, type b, type c) { return _mm256_fmadd_ps(a, b, c); }
 };
-constexpr int kRows = 4, kStrip = 3, kKc = 256, kSub = 256, kMaxRows = 48;
+constexpr int kRows = 4, kStrip = 3, kKc = 256, kSub = 256, kMaxRows = 48, kRowStrip = 12;
 
 #include "kernels/smallgemm_impl.h"
 
@@ -38,8 +38,8 @@ void small_gemm_avx2(int M, int n0, int n1, int K, const float* A, int lda, cons
   avx2::run(M, n0, n1, K, A, lda, B, ldb, C, ldc);
 }
 
-void small_gemm_row_avx2(int b0, int b1, int N, int K, const float* A, const float* B, float* S) {
-  avx2::row_blocks(b0, b1, N, K, A, B, S);
+void small_gemm_row_avx2(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S) {
+  avx2::row_blocks(b0, b1, n0, n1, N, K, A, B, S);
 }
 
 }  // namespace gn

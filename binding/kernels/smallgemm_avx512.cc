@@ -24,7 +24,7 @@ struct V {
   static type bcast(const float* p) { return _mm512_set1_ps(*p); }
   static type fma(type a, type b, type c) { return _mm512_fmadd_ps(a, b, c); }
 };
-constexpr int kRows = 4, kStrip = 6, kKc = 256, kSub = 64, kMaxRows = 48;
+constexpr int kRows = 4, kStrip = 6, kKc = 256, kSub = 64, kMaxRows = 48, kRowStrip = 16;
 
 #include "kernels/smallgemm_impl.h"
 
@@ -36,8 +36,8 @@ void small_gemm_avx512(int M, int n0, int n1, int K, const float* A, int lda, co
   avx512::run(M, n0, n1, K, A, lda, B, ldb, C, ldc);
 }
 
-void small_gemm_row_avx512(int b0, int b1, int N, int K, const float* A, const float* B, float* S) {
-  avx512::row_blocks(b0, b1, N, K, A, B, S);
+void small_gemm_row_avx512(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S) {
+  avx512::row_blocks(b0, b1, n0, n1, N, K, A, B, S);
 }
 
 }  // namespace gn

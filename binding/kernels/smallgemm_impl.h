@@ -4,7 +4,8 @@
 // V provides: kLanes, type, mask_t, mask(lanes) (the first `lanes` lanes), load(p), store(p, v),
 // load(p, mask), store(p, v, mask) (masked-off lanes are neither read nor written), zero(), add(a, b),
 // bcast(p) and fma(a, b, c) = a * b + c rounded once. kRows, kStrip: the tile (rows, vectors); kKc:
-// the k-block; kSub: its sub-blocks; kMaxRows: rows per pass.
+// the k-block; kSub: its sub-blocks; kMaxRows: rows per pass; kRowStrip: vectors of columns summed in
+// registers at a time for one row of A.
 
 // Rows of A per micro-tile and vectors of C per row: R * Vn accumulators plus Vn vectors of B and one
 // broadcast fit the register file. A block of kc <= kKc values of k is summed in sub-blocks of at
@@ -68,38 +69,45 @@ inline void strip(int M, int kc, const float* A, int lda, const float* B, int ld
   }
 }
 
-// One row of A (M = 1), k-blocks [b0, b1) (block b: k in [b kKc, (b + 1) kKc)): block b's sums over
-// all N columns go to S + b N, each summed from zero with one fused multiply-add per k in increasing k,
-// as tile() sums them. The sums stay in S (in L1) while the rows of B stream through in order: whole
-// rows, one after the other, which the hardware prefetches far better than strips of columns.
-void row_blocks(int b0, int b1, int N, int K, const float* A, const float* B, float* S) {
+// One row of A (M = 1), Vn vectors of columns (the last one masked to `lastLanes` when Tail) over kc
+// values of k: the sums, each from zero with one fused multiply-add per k in increasing k (as tile()
+// sums them), held in registers while the rows' segments of B stream through, then stored to s.
+template <int Vn, bool Tail>
+inline void row_strip(int kc, const float* a, const float* B, int ldb, float* s, typename V::mask_t lastLanes) {
+  constexpr int L = V::kLanes;
+  constexpr int Full = Tail ? Vn - 1 : Vn;
+  typename V::type acc[Vn];
+  for (int v = 0; v < Vn; v++) acc[v] = V::zero();
+  for (int k = 0; k < kc; k++) {
+    const float* row = B + (size_t)k * ldb;
+    const typename V::type x = V::bcast(a + k);
+    for (int v = 0; v < Full; v++) acc[v] = V::fma(x, V::load(row + v * L), acc[v]);
+    if (Tail) acc[Vn - 1] = V::fma(x, V::load(row + (Vn - 1) * L, lastLanes), acc[Vn - 1]);
+  }
+  for (int v = 0; v < Full; v++) V::store(s + v * L, acc[v]);
+  if (Tail) V::store(s + (Vn - 1) * L, acc[Vn - 1], lastLanes);
+}
+
+// One row of A (M = 1), k-blocks [b0, b1) (block b: k in [b kKc, (b + 1) kKc)), columns [n0, n1)
+// (n0 a multiple of kLanes): block b's sums go to S + b N + n, each summed from zero with one fused
+// multiply-add per k in increasing k, as tile() sums them. Strips of kRowStrip vectors of columns are
+// summed in registers over the whole block, one row segment of B after the other.
+void row_blocks(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S) {
   static_assert(kKc == kSmallGemmKc, "small_gemm's k-block is the same at every level");
   constexpr int L = V::kLanes;
-  const int vecs = N / L, tail = N - vecs * L;
+  const int vecs = (n1 - n0) / L, tail = (n1 - n0) - vecs * L;
   const typename V::mask_t lastLanes = V::mask(tail);
   for (int b = b0; b < b1; b++) {
     const int k0 = b * kKc;
     const int kc = K - k0 < kKc ? K - k0 : kKc;
-    float* s = S + (size_t)b * N;
-    for (int v = 0; v < vecs; v++) V::store(s + v * L, V::zero());
-    if (tail) V::store(s + vecs * L, V::zero(), lastLanes);
-    for (int k = 0; k < kc; k++) {
-      const float* row = B + (size_t)(k0 + k) * N;
-      const typename V::type a = V::bcast(A + k0 + k);
-      int v = 0;
-      for (; v + 4 <= vecs; v += 4) {
-        const typename V::type s0 = V::fma(a, V::load(row + v * L), V::load(s + v * L));
-        const typename V::type s1 = V::fma(a, V::load(row + (v + 1) * L), V::load(s + (v + 1) * L));
-        const typename V::type s2 = V::fma(a, V::load(row + (v + 2) * L), V::load(s + (v + 2) * L));
-        const typename V::type s3 = V::fma(a, V::load(row + (v + 3) * L), V::load(s + (v + 3) * L));
-        V::store(s + v * L, s0);
-        V::store(s + (v + 1) * L, s1);
-        V::store(s + (v + 2) * L, s2);
-        V::store(s + (v + 3) * L, s3);
-      }
-      for (; v < vecs; v++) V::store(s + v * L, V::fma(a, V::load(row + v * L), V::load(s + v * L)));
-      if (tail) V::store(s + vecs * L, V::fma(a, V::load(row + vecs * L, lastLanes), V::load(s + vecs * L, lastLanes)), lastLanes);
-    }
+    float* s = S + (size_t)b * N + n0;
+    const float* a = A + k0;
+    const float* Bb = B + (size_t)k0 * N + n0;
+    int v = 0;
+    for (; v + kRowStrip <= vecs; v += kRowStrip) row_strip<kRowStrip, false>(kc, a, Bb + v * L, N, s + v * L, lastLanes);
+    for (; v + 4 <= vecs; v += 4) row_strip<4, false>(kc, a, Bb + v * L, N, s + v * L, lastLanes);
+    for (; v < vecs; v++) row_strip<1, false>(kc, a, Bb + v * L, N, s + v * L, lastLanes);
+    if (tail) row_strip<1, true>(kc, a, Bb + vecs * L, N, s + vecs * L, lastLanes);
   }
 }
 
@@ -107,6 +115,8 @@ void run(int M, int n0, int n1, int K, const float* A, int lda, const float* B, 
   constexpr int W = kStrip * V::kLanes;
   // Partial sums of the current strip between sub-blocks of k (up to kMaxRows rows).
   alignas(64) float S[kMaxRows * W];
+  // One sub-block of a strip of B, packed (kSub rows of W floats).
+  alignas(64) float P[kSub * W];
   for (int m0 = 0; m0 < M; m0 += kMaxRows) {
     const int rows = M - m0 < kMaxRows ? M - m0 : kMaxRows;
     const float* Am = A + (size_t)m0 * lda;
@@ -130,14 +140,27 @@ void run(int M, int n0, int n1, int K, const float* A, int lda, const float* B, 
           }
           const float* Ak = Am + k0 + ks;
           const float* Bk = B + (size_t)(k0 + ks) * ldb + n;
+          int ldk = ldb;
+          if (rows > kRows) {
+            // Several tiles of rows go over this sub-block: copy it once into a contiguous buffer,
+            // so that their loads walk consecutive lines (and pages) instead of one row of B each.
+            for (int k = 0; k < kk; k++) {
+              const float* src = Bk + (size_t)k * ldb;
+              float* dst = P + (size_t)k * W;
+              for (int v = 0; v < vecs - 1; v++) V::store(dst + v * V::kLanes, V::load(src + v * V::kLanes));
+              V::store(dst + (vecs - 1) * V::kLanes, V::load(src + (vecs - 1) * V::kLanes, last));
+            }
+            Bk = P;
+            ldk = W;
+          }
           const bool first = ks == 0, lastSub = ks + kk == kc;
           switch (vecs) {
-            case 1: strip<1>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
-            case 2: strip<2 < kStrip ? 2 : kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
-            case 3: strip<3 < kStrip ? 3 : kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
-            case 4: strip<4 < kStrip ? 4 : kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
-            case 5: strip<5 < kStrip ? 5 : kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
-            default: strip<kStrip>(rows, kk, Ak, lda, Bk, ldb, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 1: strip<1>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 2: strip<2 < kStrip ? 2 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 3: strip<3 < kStrip ? 3 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 4: strip<4 < kStrip ? 4 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 5: strip<5 < kStrip ? 5 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
+            default: strip<kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
           }
         }
       }

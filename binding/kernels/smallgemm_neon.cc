@@ -35,7 +35,7 @@ struct V {
   static type bcast(const float* p) { return vld1q_dup_f32(p); }
   static type fma(type a, type b, type c) { return vfmaq_f32(c, a, b); }
 };
-constexpr int kRows = 4, kStrip = 4, kKc = 256, kSub = 256, kMaxRows = 48;
+constexpr int kRows = 4, kStrip = 4, kKc = 256, kSub = 256, kMaxRows = 48, kRowStrip = 24;
 
 #include "kernels/smallgemm_impl.h"
 
@@ -47,8 +47,8 @@ void small_gemm_neon(int M, int n0, int n1, int K, const float* A, int lda, cons
   neon::run(M, n0, n1, K, A, lda, B, ldb, C, ldc);
 }
 
-void small_gemm_row_neon(int b0, int b1, int N, int K, const float* A, const float* B, float* S) {
-  neon::row_blocks(b0, b1, N, K, A, B, S);
+void small_gemm_row_neon(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S) {
+  neon::row_blocks(b0, b1, n0, n1, N, K, A, B, S);
 }
 
 }  // namespace gn

@@ -46,20 +46,22 @@ describe('dense kernels against their naive references', () => {
     });
   }
 
-  it('one sample through the small-batch kernel (whole rows of W, k split over threads) gives the bits of its row in a batch', () => {
+  it('one sample through the small-batch kernel (its columns and k-blocks split over threads) gives the bits of its row in a batch', () => {
     const { setThreads, buildInfo } = require('../../lib');
     const before = buildInfo().threads;
-    // Shapes that take the small-batch kernel for one row as well (I * O of at least 4e6): a partial
-    // last k-block (4100 = 16 * 256 + 4) and a partial last vector of columns (2050).
-    for (const [I, O] of [[6272, 784], [5000, 1000], [4100, 1000], [2000, 2050]]) {
-      const x = rand(3 * I, 11);
+    // Shapes whose batch (rows * I * O of at least 4e6) and single row (I * O of at least 2.5e5) both
+    // take the small-batch kernel: a partial last k-block (4100 = 16 * 256 + 4, 784 = 3 * 256 + 16),
+    // a partial last vector of columns (2050), a width that is not a whole number of 16-column
+    // groups per part (1000), and a single row of 1 MB of W (784 x 1000, the MLP's first layer).
+    for (const [I, O, rows] of [[6272, 784, 3], [5000, 1000, 3], [4100, 1000, 3], [2000, 2050, 3], [784, 1000, 6], [320, 1000, 13]]) {
+      const x = rand(rows * I, 11);
       const W = rand(I * O, 12);
       const b = rand(O, 13);
-      const batch = new Float32Array(3 * O);
-      native.denseForward(x, W, b, batch, 3, I, O, true);
+      const batch = new Float32Array(rows * O);
+      native.denseForward(x, W, b, batch, rows, I, O, true);
       for (const threads of [1, 2, 3]) {
         setThreads(threads);
-        for (let row = 0; row < 3; row++) {
+        for (let row = 0; row < rows; row++) {
           const one = new Float32Array(O);
           native.denseForward(x.subarray(row * I, (row + 1) * I), W, b, one, 1, I, O, true);
           one.forEach((v, o) => assert.ok(Object.is(v, batch[row * O + o]),
@@ -75,7 +77,7 @@ describe('dense kernels against their naive references', () => {
     const script = `const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'lib', 'native'))});
       const { rand } = require(${JSON.stringify(path.resolve(__dirname, '..', 'helpers', 'util'))});
       const out = [];
-      for (const [N, I, O] of [[32, 6272, 784], [7, 2000, 300], [1, 5000, 1000]]) {
+      for (const [N, I, O] of [[32, 6272, 784], [7, 2000, 300], [1, 5000, 1000], [1, 784, 1000], [1, 784, 1030]]) {
         const y = new Float32Array(N * O);
         native.denseForward(rand(N * I, 1), rand(I * O, 2), rand(O, 3), y, N, I, O, false);
         out.push(...y);
