@@ -26,16 +26,20 @@ constexpr int kSmallGemmBlocks = 8;
 
 namespace {
 
-// Column parts for one row of A: a constant, so that the cut does not depend on the thread count
-// (nor do the bits: every task sums whole k-blocks, added in block order whatever the cut).
+// Column parts, or chunks of k-blocks, for one row of A: constants, so that the cut does not depend
+// on the thread count (nor do the bits: every task sums whole k-blocks, added in block order
+// whatever the cut).
 constexpr int kRowParts = 8;
+constexpr int kRowChunks = 8;
+// Up to this size B is taken to stay in the cores' caches between calls (two cores' L2 here).
+constexpr double kRowCachedBytes = 4.0 * 1024 * 1024;
 
-void row(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S) {
+void row(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S, bool stream) {
 #if defined(__x86_64__)
-  if (simd_level() == Simd::Avx512) small_gemm_row_avx512(b0, b1, n0, n1, N, K, A, B, S);
-  else small_gemm_row_avx2(b0, b1, n0, n1, N, K, A, B, S);
+  if (simd_level() == Simd::Avx512) small_gemm_row_avx512(b0, b1, n0, n1, N, K, A, B, S, stream);
+  else small_gemm_row_avx2(b0, b1, n0, n1, N, K, A, B, S, stream);
 #elif defined(__aarch64__)
-  small_gemm_row_neon(b0, b1, n0, n1, N, K, A, B, S);
+  small_gemm_row_neon(b0, b1, n0, n1, N, K, A, B, S, stream);
 #endif
 }
 
@@ -50,17 +54,23 @@ void small_gemm(int M, int N, int K, const float* A, const float* B, float* C,
     thread_local std::vector<float> sums;
     if (sums.size() < (size_t)blocks * N) sums.resize((size_t)blocks * N);
     float* S = sums.data();
-    // Tasks of one k-block by one part of the columns, parts first: the pool's threads each take a
-    // contiguous run of tasks, so each gets whole column parts (the same columns of B on every call,
-    // which then stay in its core's cache) and about the same share.
-    const int groups = (N + 15) / 16;
-    const int parts = std::max(1, std::min(kRowParts, groups / 16));
-    parallel_for(parts * blocks, [&](int t) {
-      const int p = t / blocks, b = t % blocks;
-      const int n0 = std::min(N, (int)((long)groups * p / parts) * 16);
-      const int n1 = std::min(N, (int)((long)groups * (p + 1) / parts) * 16);
-      if (n0 < n1) row(b, b + 1, n0, n1, N, K, A, B, S);
-    });
+    if ((double)K * N * sizeof(float) > kRowCachedBytes) {
+      // B from memory: chunks of whole k-blocks, each streamed in memory order.
+      const int chunks = std::min(kRowChunks, blocks);
+      parallel_for(chunks, [&](int c) { row(blocks * c / chunks, blocks * (c + 1) / chunks, 0, N, N, K, A, B, S, true); });
+    } else {
+      // B fits the cores' caches: tasks of one k-block by one part of the columns, parts first. The
+      // pool's threads each take a contiguous run of tasks, so each gets whole column parts (the
+      // same columns of B on every call, which then stay in its core's cache) and about the same share.
+      const int groups = (N + 15) / 16;
+      const int parts = std::max(1, std::min(kRowParts, groups / 16));
+      parallel_for(parts * blocks, [&](int t) {
+        const int p = t / blocks, b = t % blocks;
+        const int n0 = std::min(N, (int)((long)groups * p / parts) * 16);
+        const int n1 = std::min(N, (int)((long)groups * (p + 1) / parts) * 16);
+        if (n0 < n1) row(b, b + 1, n0, n1, N, K, A, B, S, false);
+      });
+    }
     before(0, N);
     for (int b = 0; b < blocks; b++) {
       const float* s = S + (size_t)b * N;

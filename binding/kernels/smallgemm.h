@@ -22,10 +22,14 @@ void small_gemm_neon(int M, int n0, int n1, int K, const float* A, int lda, cons
 
 // One row of A (M = 1): the sums of k-blocks [b0, b1) over columns [n0, n1) (n0 a multiple of 16),
 // block b's into S + b N (B's row stride is N). Added to C in block order (small_gemm does), they
-// give the bits of the above.
-void small_gemm_row_avx2(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S);
-void small_gemm_row_avx512(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S);
-void small_gemm_row_neon(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S);
+// give the bits of the above. stream: in B's memory order (for a B read from memory), else in
+// column strips held in registers (for a B in cache); the same bits either way.
+void small_gemm_row_avx2(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S,
+                         bool stream);
+void small_gemm_row_avx512(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S,
+                           bool stream);
+void small_gemm_row_neon(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S,
+                         bool stream);
 // The k-block of every level: each block's products are summed from zero, then added to C.
 constexpr int kSmallGemmKc = 256;
 

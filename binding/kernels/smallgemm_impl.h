@@ -90,9 +90,13 @@ inline void row_strip(int kc, const float* a, const float* B, int ldb, float* s,
 
 // One row of A (M = 1), k-blocks [b0, b1) (block b: k in [b kKc, (b + 1) kKc)), columns [n0, n1)
 // (n0 a multiple of kLanes): block b's sums go to S + b N + n, each summed from zero with one fused
-// multiply-add per k in increasing k, as tile() sums them. Strips of kRowStrip vectors of columns are
-// summed in registers over the whole block, one row segment of B after the other.
-void row_blocks(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S) {
+// multiply-add per k in increasing k, as tile() sums them. Two orders of the same operations:
+// - stream: the sums stay in S (in L1) while the rows' column ranges of B stream through in order
+//   (for whole rows, all of the block in memory order, which the hardware prefetches best: for a B
+//   that comes from memory);
+// - otherwise strips of kRowStrip vectors of columns are summed in registers over the whole block,
+//   one row segment after the other (no loads and stores of S: for a B that is in cache).
+void row_blocks(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S, bool stream) {
   static_assert(kKc == kSmallGemmKc, "small_gemm's k-block is the same at every level");
   constexpr int L = V::kLanes;
   const int vecs = (n1 - n0) / L, tail = (n1 - n0) - vecs * L;
@@ -103,6 +107,29 @@ void row_blocks(int b0, int b1, int n0, int n1, int N, int K, const float* A, co
     float* s = S + (size_t)b * N + n0;
     const float* a = A + k0;
     const float* Bb = B + (size_t)k0 * N + n0;
+    if (stream) {
+      for (int v = 0; v < vecs; v++) V::store(s + v * L, V::zero());
+      if (tail) V::store(s + vecs * L, V::zero(), lastLanes);
+      for (int k = 0; k < kc; k++) {
+        const float* row = Bb + (size_t)k * N;
+        const typename V::type x = V::bcast(a + k);
+        int v = 0;
+        for (; v + 4 <= vecs; v += 4) {
+          const typename V::type s0 = V::fma(x, V::load(row + v * L), V::load(s + v * L));
+          const typename V::type s1 = V::fma(x, V::load(row + (v + 1) * L), V::load(s + (v + 1) * L));
+          const typename V::type s2 = V::fma(x, V::load(row + (v + 2) * L), V::load(s + (v + 2) * L));
+          const typename V::type s3 = V::fma(x, V::load(row + (v + 3) * L), V::load(s + (v + 3) * L));
+          V::store(s + v * L, s0);
+          V::store(s + (v + 1) * L, s1);
+          V::store(s + (v + 2) * L, s2);
+          V::store(s + (v + 3) * L, s3);
+        }
+        for (; v < vecs; v++) V::store(s + v * L, V::fma(x, V::load(row + v * L), V::load(s + v * L)));
+        if (tail)
+          V::store(s + vecs * L, V::fma(x, V::load(row + vecs * L, lastLanes), V::load(s + vecs * L, lastLanes)), lastLanes);
+      }
+      continue;
+    }
     int v = 0;
     for (; v + kRowStrip <= vecs; v += kRowStrip) row_strip<kRowStrip, false>(kc, a, Bb + v * L, N, s + v * L, lastLanes);
     for (; v + 4 <= vecs; v += 4) row_strip<4, false>(kc, a, Bb + v * L, N, s + v * L, lastLanes);

@@ -47,8 +47,9 @@ void small_gemm_neon(int M, int n0, int n1, int K, const float* A, int lda, cons
   neon::run(M, n0, n1, K, A, lda, B, ldb, C, ldc);
 }
 
-void small_gemm_row_neon(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S) {
-  neon::row_blocks(b0, b1, n0, n1, N, K, A, B, S);
+void small_gemm_row_neon(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S,
+                          bool stream) {
+  neon::row_blocks(b0, b1, n0, n1, N, K, A, B, S, stream);
 }
 
 }  // namespace gn
