@@ -129,30 +129,42 @@ describe('dense kernels against their naive references', () => {
     assert.strictEqual(native.yielding(), false);
   });
 
-  it('a parallel kernel right after setThreads() neither hangs nor returns early (new threads join the next job only)', () => {
+  it('a parallel kernel right after setThreads() neither hangs nor returns early (new threads join the next job only), spinning or not', () => {
     // Changing the thread count starts new pool threads; one that started while the first job after
     // it was being handed out used to count itself out of it twice: the caller then waited forever,
-    // or returned while a block was still being computed. A child process, so a hang is a timeout.
+    // or returned while a block was still being computed. A child process, so a hang is a timeout;
+    // once with the pool's threads blocking at once between jobs, once watching for the next job.
+    // Each round also runs one row through the one-row kernel (its columns split over the threads).
     const script = `
       const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'lib', 'native'))});
       const K = 2000, N = 1000, W = new Float32Array(K * N).fill(0.001), x = new Float32Array(3 * K).fill(1);
       const b = new Float32Array(N), y = new Float32Array(3 * N), want = new Float32Array(3 * N);
+      const W1 = Float32Array.from({ length: 784 * 1000 }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);
+      const x1 = Float32Array.from({ length: 784 }, (_, i) => (i % 13) / 13), y1 = new Float32Array(1000), want1 = new Float32Array(1000);
       native.denseForward(x, W, b, want, 3, K, N, false);
+      native.denseForward(x1, W1, b, want1, 1, 784, 1000, false);
       const t0 = Date.now();
       let i = 0;
-      for (; Date.now() - t0 < 3000 || i < 20; i++) {
+      for (; Date.now() - t0 < 1500 || i < 20; i++) {
         native.setThreads(1 + (i % 4));
         y.fill(NaN);
         native.denseForward(x, W, b, y, 3, K, N, false);
         const at = y.findIndex((v, j) => v !== want[j]);
         if (at >= 0) { console.log('round ' + i + ': output ' + at + ' is ' + y[at]); process.exit(2); }
+        y1.fill(NaN);
+        native.denseForward(x1, W1, b, y1, 1, 784, 1000, false);
+        const at1 = y1.findIndex((v, j) => !Object.is(v, want1[j]));
+        if (at1 >= 0) { console.log('round ' + i + ': one-row output ' + at1 + ' is ' + y1[at1]); process.exit(2); }
       }
       console.log(i);`;
-    // 3 s of rounds (at least 20, under an emulator too); the old pool hung within 300 to 10,000.
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120000 });
-    assert.strictEqual(r.error, undefined, `the child did not finish: ${r.error && r.error.message}`);
-    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
-    console.log(`      ${r.stdout.trim()} rounds`);
+    // 1.5 s of rounds each (at least 20, under an emulator too); the old pool hung within 300 to 10,000.
+    for (const spin of ['0', '200']) {
+      const env = { ...process.env, GEMMNET_SPIN_US: spin };
+      const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120000, env });
+      assert.strictEqual(r.error, undefined, `the child did not finish (GEMMNET_SPIN_US=${spin}): ${r.error && r.error.message}`);
+      assert.strictEqual(r.status, 0, `GEMMNET_SPIN_US=${spin}: ${r.stdout}${r.stderr}`);
+      console.log(`      GEMMNET_SPIN_US=${spin}: ${r.stdout.trim()} rounds`);
+    }
   });
 
   it('softmaxCEForward matches the reference, including huge logits', () => {
