@@ -87,17 +87,16 @@ inline void cpu_relax() {
 }
 
 template <class Ready>
-bool spin_until(Ready ready) {
+void spin_until(Ready ready) {
   using clock = std::chrono::steady_clock;
-  if (spin_limit() <= 0) return ready();
+  if (spin_limit() <= 0) return;
   const auto until = clock::now() + std::chrono::microseconds(spin_limit());
-  for (;;) {
+  do {
     for (int i = 0; i < 32; i++) {
-      if (ready()) return true;
+      if (ready()) return;
       cpu_relax();
     }
-    if (clock::now() >= until) return ready();
-  }
+  } while (clock::now() < until);
 }
 
 class Pool {
@@ -144,8 +143,7 @@ class Pool {
       }
       for (size_t w = 0; w < words; w++) claimed_[w].store(0, std::memory_order_relaxed);
       pending_.store(threads_ - 1);
-      generation_++;
-      published_.store(generation_, std::memory_order_release);
+      generation_.fetch_add(1, std::memory_order_release);
     }
     wake_.notify_all();
     drain(0);
@@ -193,8 +191,8 @@ class Pool {
       // while before sleeping, since waking a sleeping thread (on a virtual machine, a halted vCPU)
       // costs tens of microseconds.
       if (spin)
-        spin_until([&] { return quit_flag_.load(std::memory_order_relaxed) ||
-                                published_.load(std::memory_order_acquire) != seen; });
+        spin_until([&] { return quit_.load(std::memory_order_relaxed) ||
+                                generation_.load(std::memory_order_acquire) != seen; });
       {
         std::unique_lock<std::mutex> lock(m_);
         wake_.wait(lock, [&] { return quit_ || generation_ != seen; });
@@ -212,13 +210,11 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(m_);
       quit_ = true;
-      quit_flag_.store(true);
     }
     wake_.notify_all();
     for (auto& t : workers_) t.join();
     workers_.clear();
     quit_ = false;
-    quit_flag_.store(false);
   }
 
   std::mutex use_;  // one parallel region at a time
@@ -231,10 +227,10 @@ class Pool {
   int count_ = 0;
   bool yield_ = false;  // the job's caller is yielding (set_yielding): so is every thread on it
   std::atomic<int> pending_{0};
-  unsigned long generation_ = 0;
-  std::atomic<unsigned long> published_{0};  // generation_, readable without m_ (for spinning)
-  std::atomic<bool> quit_flag_{false};      // quit_, likewise
-  bool quit_ = false;
+  // Written under m_ (the condition variables' predicates read them), and read without it by a
+  // spinning thread.
+  std::atomic<unsigned long> generation_{0};
+  std::atomic<bool> quit_{false};
   int threads_ = 1;
 };
 
