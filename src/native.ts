@@ -88,6 +88,9 @@ export interface NativeAddon {
   maxPoolForwardReference: NativeAddon['maxPoolForward'];
   /** samples: dy and dx hold that many equal samples (windows never cross them), run in parallel. */
   maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, accumulate?: boolean, samples?: number): void;
+  // For windows that do not overlap (strides at least the window): dx (N,H,W,C) written whole, from
+  // an argmax that maxPoolForward filled with the same dims.
+  maxPoolBackwardWindows(dy: Float32Array, argmax: Int32Array, dx: Float32Array, dims: Int32Array): void;
   // Batch norm (no scale/shift) of each column of an (R, K) row-major matrix over its R rows; y may
   // be x; eps > 0. Backward accumulates into dx.
   batchNormForward(x: Float32Array, y: Float32Array, mean: Float32Array, invStd: Float32Array,

@@ -100,6 +100,33 @@ Napi::Value MaxPoolBackward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// maxPoolBackwardWindows(dy, argmax, dx, dims): dx = the gradient of maxPoolForward's input, written
+// whole (see gn::max_pool_backward_windows), for windows that do not overlap.
+Napi::Value MaxPoolBackwardWindows(const Napi::CallbackInfo& info) {
+  const char* fn = "maxPoolBackwardWindows";
+  requireArgs(info, 4, fn);
+  auto env = info.Env();
+  F32 dy = f32Arg(info, 0, "dy");
+  I32 argmax = i32Arg(info, 1, "argmax");  // each value read once, never used as an index
+  F32 dx = f32Arg(info, 2, "dx");
+  I32Copy dims = i32Copy(info, 3, "dims");
+  PoolShape s = poolDims(env, dims.view(), fn);
+  if (s.SH < s.PH || s.SW < s.PW)
+    throwRange(env, std::string(fn) + ": windows overlap (stride " + std::to_string(s.SH) + "x" + std::to_string(s.SW) +
+                        " below window " + std::to_string(s.PH) + "x" + std::to_string(s.PW) + "); use maxPoolBackward");
+  const size_t outLen = (size_t)s.N * s.OH * s.OW * s.C;
+  requireSize(env, dy.length, outLen, 1, "dy");
+  requireSize(env, argmax.length, outLen, 1, "argmax");
+  requireSize(env, dx.length, (size_t)s.N * s.H * s.W, s.C, "dx");
+  if (dx.data == dy.data) throwRange(env, std::string(fn) + ": dx must not be dy");
+  size_t firstBad = 0;
+  const size_t bad = max_pool_backward_windows(dy.data, argmax.data, dx.data, s, &firstBad);
+  if (bad)
+    throwRange(env, std::string(fn) + ": argmax[" + std::to_string(firstBad) + "] (and " + std::to_string(bad - 1) +
+                        " more) names none of its window's inputs; argmax must come from maxPoolForward with these dims");
+  return env.Undefined();
+}
+
 // avgPoolForward(x, y, dims)
 template <bool Naive>
 Napi::Value AvgPoolForward(const Napi::CallbackInfo& info) {
@@ -285,6 +312,7 @@ void InitNorm(Napi::Env env, Napi::Object exports) {
   exports["maxPoolForward"] = Napi::Function::New(env, Guarded<MaxPoolForward<false>>, "maxPoolForward");
   exports["maxPoolForwardReference"] = Napi::Function::New(env, Guarded<MaxPoolForward<true>>);
   exports["maxPoolBackward"] = Napi::Function::New(env, Guarded<MaxPoolBackward>, "maxPoolBackward");
+  exports["maxPoolBackwardWindows"] = Napi::Function::New(env, Guarded<MaxPoolBackwardWindows>, "maxPoolBackwardWindows");
   exports["avgPoolForward"] = Napi::Function::New(env, Guarded<AvgPoolForward<false>>, "avgPoolForward");
   exports["avgPoolForwardReference"] = Napi::Function::New(env, Guarded<AvgPoolForward<true>>);
   exports["avgPoolBackward"] = Napi::Function::New(env, Guarded<AvgPoolBackward>, "avgPoolBackward");

@@ -1,6 +1,8 @@
 #include "kernels/pool.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>  // SSE2: part of every x86-64 CPU
@@ -102,6 +104,105 @@ void max_pool_backward_samples(const float* dy, const int32_t* argmax, float* dx
     if (!accumulate) std::memset(dx + s0 * in, 0, (s1 - s0) * in * sizeof(float));
     for (size_t i = s0 * out; i < s1 * out; i++) dx[argmax[i]] += dy[i];
   });
+}
+
+namespace {
+
+// Samples [n0, n1) of max_pool_backward_windows; returns its count of unmatched outputs and keeps
+// the first in *firstBad. A tap's value is dy + 0 (or 0), as the scatter's 0 + dy into a zeroed dx
+// gives it: the same bits, -0 becoming +0 included.
+size_t pool_back_samples(const float* dy, const int32_t* argmax, float* dx, const PoolShape& shape, size_t n0,
+                         size_t n1, size_t* firstBad) {
+  const PoolShape s = shape;  // locals: the stores through dx could otherwise alias the shape
+  const size_t C = (size_t)s.C, rowStride = (size_t)s.W * C;
+  size_t bad = 0;
+  // Up to 64 channels of an output pixel at a time: their argmax, read once, and which tap matched.
+  constexpr size_t kChunk = 64;
+  int32_t a[kChunk];
+  int32_t hit[kChunk];
+  for (size_t n = n0; n < n1; n++) {
+    float* dxn = dx + n * (size_t)s.H * rowStride;
+    // Values in no window: the rows below the last window, and the columns right of it.
+    const size_t rowsCovered = (size_t)(s.OH - 1) * s.SH + s.PH, colsCovered = (size_t)(s.OW - 1) * s.SW + s.PW;
+    for (size_t h = 0; h < (size_t)s.H; h++) {
+      const bool inRows = h < rowsCovered && (h % s.SH) < (size_t)s.PH;
+      float* row = dxn + h * rowStride;
+      if (!inRows) {
+        std::memset(row, 0, rowStride * sizeof(float));
+        continue;
+      }
+      for (size_t w = 0; w < (size_t)s.W; w++)
+        if (!(w < colsCovered && (w % s.SW) < (size_t)s.PW)) std::memset(row + w * C, 0, C * sizeof(float));
+    }
+    for (int oh = 0; oh < s.OH; oh++)
+      for (int ow = 0; ow < s.OW; ow++) {
+        const size_t o = ((n * s.OH + oh) * s.OW + ow) * C;
+        const size_t first = ((n * s.H + (size_t)oh * s.SH) * s.W + (size_t)ow * s.SW) * C;
+        for (size_t c0 = 0; c0 < C; c0 += kChunk) {
+          const size_t len = C - c0 < kChunk ? C - c0 : kChunk;
+          std::memcpy(a, argmax + o + c0, len * sizeof(int32_t));  // each read once
+          for (size_t c = 0; c < len; c++) hit[c] = 0;
+          const float* g = dy + o + c0;
+          for (int ph = 0; ph < s.PH; ph++)
+            for (int pw = 0; pw < s.PW; pw++) {
+              const size_t at = first + (size_t)ph * rowStride + (size_t)pw * C + c0;
+              float* d = dx + at;
+              size_t c = 0;
+#if defined(__SSE2__)
+              const __m128i lanes = _mm_setr_epi32(0, 1, 2, 3);
+              for (; c + 4 <= len; c += 4) {
+                const __m128i idx = _mm_add_epi32(_mm_set1_epi32((int32_t)(at + c)), lanes);
+                const __m128i eq = _mm_cmpeq_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + c)), idx);
+                _mm_storeu_ps(d + c, _mm_add_ps(_mm_and_ps(_mm_castsi128_ps(eq), _mm_loadu_ps(g + c)), _mm_setzero_ps()));
+                __m128i* h = reinterpret_cast<__m128i*>(hit + c);
+                _mm_storeu_si128(h, _mm_or_si128(_mm_loadu_si128(h), eq));
+              }
+#elif defined(__ARM_NEON)
+              const int32x4_t lanes = {0, 1, 2, 3};
+              for (; c + 4 <= len; c += 4) {
+                const int32x4_t idx = vaddq_s32(vdupq_n_s32((int32_t)(at + c)), lanes);
+                const uint32x4_t eq = vceqq_s32(vld1q_s32(a + c), idx);
+                vst1q_f32(d + c, vaddq_f32(vreinterpretq_f32_u32(vandq_u32(eq, vreinterpretq_u32_f32(vld1q_f32(g + c)))), vdupq_n_f32(0.f)));
+                vst1q_s32(hit + c, vorrq_s32(vld1q_s32(hit + c), vreinterpretq_s32_u32(eq)));
+              }
+#endif
+              for (; c < len; c++) {
+                const bool is = a[c] == (int32_t)(at + c);
+                d[c] = is ? g[c] + 0.f : 0.f;
+                hit[c] |= is ? -1 : 0;
+              }
+            }
+          for (size_t c = 0; c < len; c++)
+            if (!hit[c]) {
+              if (bad == 0) *firstBad = o + c0 + c;
+              bad++;
+            }
+        }
+      }
+  }
+  return bad;
+}
+
+}  // namespace
+
+size_t max_pool_backward_windows(const float* dy, const int32_t* argmax, float* dx, const PoolShape& s,
+                                 size_t* firstBad) {
+  // Samples are independent: a few per part, in a fixed number of parts; each part counts its own
+  // unmatched outputs, and the first of the first part that has any is reported.
+  const size_t perSample = (size_t)s.H * s.W * s.C;
+  const size_t grain = perSample >= 16384 ? 1 : 16384 / perSample + 1;
+  const size_t parts = std::max<size_t>(1, std::min<size_t>(64, ((size_t)s.N + grain - 1) / grain));
+  std::vector<size_t> bad(parts, 0), first(parts, 0);
+  parallel_for((int)parts, [&](int p) {
+    const size_t n0 = (size_t)s.N * p / parts, n1 = (size_t)s.N * (p + 1) / parts;
+    bad[p] = pool_back_samples(dy, argmax, dx, s, n0, n1, &first[p]);
+  });
+  size_t total = 0;
+  for (size_t p = 0; p < parts; p++) {
+    if (bad[p] && total == 0) *firstBad = first[p];
+    total += bad[p];
+  }
+  return total;
 }
 
 void avg_pool_forward(const float* x, float* y, const PoolShape& shape) {

@@ -23,6 +23,15 @@ void max_pool_backward(const float* dy, const int32_t* argmax, float* dx, size_t
 void max_pool_backward_samples(const float* dy, const int32_t* argmax, float* dx, size_t n, size_t dxLength,
                                size_t samples, bool accumulate);
 
+// The same for windows that do not overlap (SH >= PH, SW >= PW), as max_pool_forward left argmax:
+// dx (N,H,W,C) is written whole, window by window (a tap gets dy where argmax names it, else 0; a
+// value in no window gets 0), with no zeroing pass first and no scatter. Each argmax is read once
+// and only compared with its window's taps, so no index is ever formed from it. Returns the number
+// of outputs whose argmax named none of their window's taps (their gradient is dropped; 0 for an
+// argmax from max_pool_forward), and the first of them in *firstBad.
+size_t max_pool_backward_windows(const float* dy, const int32_t* argmax, float* dx, const PoolShape& s,
+                                 size_t* firstBad);
+
 // x (N,H,W,C) -> y (N,OH,OW,C) = mean of each VALID window.
 void avg_pool_forward(const float* x, float* y, const PoolShape& s);
 // dy (N,OH,OW,C): dx (N,H,W,C) += dy / (PH*PW) over each window's taps; dx is zeroed first when

@@ -12,6 +12,8 @@ export class MaxPool2d extends Layer {
   private readonly dx = new Workspace();
   private argmax: Int32Array = new Int32Array(0);
   private argmaxEval: Int32Array = new Int32Array(0);
+  /** Whether the windows do not overlap (stride at least the window). */
+  private readonly apart: boolean;
 
   constructor(H: number, W: number, C: number, size = 2, stride = size) {
     super();
@@ -21,6 +23,7 @@ export class MaxPool2d extends Layer {
     this.outSize = OH * OW * C;
     this.dims = Int32Array.from([0, H, W, C, size, size, stride, stride, OH, OW]);
     this.dimsEval = this.dims.slice();
+    this.apart = stride >= size;
   }
 
   sampleWise(_mode: Mode): boolean {
@@ -51,7 +54,12 @@ export class MaxPool2d extends Layer {
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
     if (!needDx) return null;
     const dx = this.dx.get(n * this.inSize);
-    native.maxPoolBackward(dy, this.argmax, dx, false, n);
+    if (this.apart) {
+      // Windows that do not overlap: dx written whole, window by window (no zeroing pass, no scatter).
+      native.maxPoolBackwardWindows(dy, this.argmax, dx, this.dims);
+    } else {
+      native.maxPoolBackward(dy, this.argmax, dx, false, n);
+    }
     return dx;
   }
 }

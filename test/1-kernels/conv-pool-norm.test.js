@@ -9,6 +9,7 @@ const { spawnSync } = require('child_process');
 // The addon the package itself loads (a local build, else the prebuild; GEMMNET_NATIVE overrides).
 const NATIVE = path.resolve(__dirname, '..', '..', 'lib', 'native');
 const { native } = require(NATIVE);
+const { throwsLike } = require('../helpers/util');
 
 // ---- Helpers (the first three are also sent, as source, to child processes) -------------------
 
@@ -353,6 +354,62 @@ describe('maxPool (VALID windows)', () => {
       }
     }
     setThreads(before);
+  });
+
+  it('backward over windows that do not overlap gives the bits of the scatter, writing all of dx, at any thread count', () => {
+    const { setThreads, buildInfo } = require('../../lib');
+    const before = buildInfo().threads;
+    // The course's 2x2, 3x3 windows, sizes that leave rows and columns in no window, strides above the
+    // window (gaps between windows), more channels than one pass takes (64) and a count not a multiple
+    // of 4, one window per sample, and ties and NaN in x.
+    const shapes = [[32, 28, 28, 32, 2, 2, 2, 2], [3, 9, 9, 5, 3, 3, 3, 3], [2, 7, 9, 70, 2, 2, 2, 2],
+      [2, 10, 11, 3, 2, 2, 3, 4], [1, 5, 5, 1, 5, 5, 5, 5], [4, 6, 6, 7, 1, 2, 1, 2]];
+    try {
+      for (const s of shapes) {
+        const g = poolGeom(...s);
+        const rnd = mulberry32(13);
+        const x = Float32Array.from(randomF32(g.xLen, rnd), (v, i) => (i % 11 === 0 ? NaN : i % 5 === 0 ? 0.25 : v));
+        const y = new Float32Array(g.yLen), a = new Int32Array(g.yLen);
+        native.maxPoolForward(x, y, a, g.dims);
+        const dy = Float32Array.from(randomF32(g.yLen, rnd), (v, i) => (i % 7 === 0 ? -0 : v));
+        const ref = new Float32Array(g.xLen);
+        native.maxPoolBackward(dy, a, ref, false);
+        for (const threads of [1, 2, 3]) {
+          setThreads(threads);
+          const got = new Float32Array(g.xLen).fill(NaN);
+          native.maxPoolBackwardWindows(dy, a, got, g.dims);
+          got.forEach((v, i) => assert.ok(Object.is(v, ref[i]), `${JSON.stringify(s)}, ${threads} threads, dx[${i}]: ${v} vs ${ref[i]}`));
+        }
+      }
+    } finally {
+      setThreads(before);
+    }
+  });
+
+  it('backward over windows refuses overlapping windows, wrong sizes, and an argmax not from its window', () => {
+    const g = poolGeom(2, 4, 4, 3, 2, 2, 2, 2);
+    const x = Float32Array.from(randomF32(g.xLen, mulberry32(5)));
+    const y = new Float32Array(g.yLen), a = new Int32Array(g.yLen);
+    native.maxPoolForward(x, y, a, g.dims);
+    const dy = Float32Array.from(randomF32(g.yLen, mulberry32(6)));
+    const dx = () => new Float32Array(g.xLen);
+    throwsLike(() => native.maxPoolBackwardWindows(dy, a, dx(), poolGeom(2, 5, 5, 3, 2, 2, 1, 1).dims), RangeError,
+      /windows overlap \(stride 1x1 below window 2x2\); use maxPoolBackward/);
+    throwsLike(() => native.maxPoolBackwardWindows(dy.subarray(1), a, dx(), g.dims), RangeError, /dy/);
+    throwsLike(() => native.maxPoolBackwardWindows(dy, a.subarray(1), dx(), g.dims), RangeError, /argmax/);
+    throwsLike(() => native.maxPoolBackwardWindows(dy, a, new Float32Array(g.xLen - 1), g.dims), RangeError, /dx/);
+    throwsLike(() => native.maxPoolBackwardWindows(dy, a, new Int32Array(g.xLen), g.dims), TypeError, /dx/);
+    throwsLike(() => native.maxPoolBackwardWindows(dy, Float32Array.from(a), dx(), g.dims), TypeError, /argmax/);
+    const same = new Float32Array(Math.max(g.xLen, g.yLen));
+    throwsLike(() => native.maxPoolBackwardWindows(same.subarray(0, g.yLen), a, same.subarray(0, g.xLen), g.dims), RangeError,
+      /dx must not be dy/);
+    // Output 1's argmax moved into output 0's window, and output 5's past the end of x: neither is used
+    // as an index; the call says which output was first and how many more there are.
+    const bad = a.slice();
+    bad[1] = a[0];
+    bad[5] = 2 ** 31 - 1;
+    throwsLike(() => native.maxPoolBackwardWindows(dy, bad, dx(), g.dims), RangeError,
+      /argmax\[1\] \(and 1 more\) names none of its window's inputs; argmax must come from maxPoolForward/);
   });
 
   it('backward by samples refuses an argmax that points into another sample, and samples that do not divide', () => {

@@ -83,6 +83,17 @@ describe('races: indices rewritten by another thread during a native call', func
     });
   });
 
+  it('maxPoolBackwardWindows with a shared argmax', () => {
+    // One pixel of N channels, 1x1 windows: output c's argmax must be c; the last one flips to a huge
+    // value and back.
+    raced({
+      N: 100000, at: 99999, bad: 0x3fffffff, good: 99999,
+      body: `(() => { for (let i = 0; i < N - 1; i++) y[i] = i;
+        const dy = new Float32Array(N).fill(1), dx = new Float32Array(N), dims = Int32Array.from([1, 1, 1, N, 1, 1, 1, 1, 1, 1]);
+        return () => native.maxPoolBackwardWindows(dy, y, dx, dims); })()`,
+    });
+  });
+
   it('gatherRows with shared indices', () => {
     raced({
       N: 100000, at: 99999, bad: 0x3fffffff,
