@@ -118,7 +118,14 @@ Napi::Value MaxPoolBackwardWindows(const Napi::CallbackInfo& info) {
   requireSize(env, dy.length, outLen, 1, "dy");
   requireSize(env, argmax.length, outLen, 1, "argmax");
   requireSize(env, dx.length, (size_t)s.N * s.H * s.W, s.C, "dx");
-  if (dx.data == dy.data) throwRange(env, std::string(fn) + ": dx must not be dy");
+  // dx is written while dy and argmax are read: they must not share memory with it.
+  const auto apart = [&](const void* p, size_t bytes, const char* name) {
+    const uintptr_t a = (uintptr_t)dx.data, b = (uintptr_t)p;
+    if (bytes && dx.length && a < b + bytes && b < a + dx.length * sizeof(float))
+      throwRange(env, std::string(fn) + ": dx overlaps " + name);
+  };
+  apart(dy.data, dy.length * sizeof(float), "dy");
+  apart(argmax.data, argmax.length * sizeof(int32_t), "argmax");
   size_t firstBad = 0;
   const size_t bad = max_pool_backward_windows(dy.data, argmax.data, dx.data, s, &firstBad);
   if (bad)

@@ -400,9 +400,21 @@ describe('maxPool (VALID windows)', () => {
     throwsLike(() => native.maxPoolBackwardWindows(dy, a, new Float32Array(g.xLen - 1), g.dims), RangeError, /dx/);
     throwsLike(() => native.maxPoolBackwardWindows(dy, a, new Int32Array(g.xLen), g.dims), TypeError, /dx/);
     throwsLike(() => native.maxPoolBackwardWindows(dy, Float32Array.from(a), dx(), g.dims), TypeError, /argmax/);
-    const same = new Float32Array(Math.max(g.xLen, g.yLen));
+    const same = new Float32Array(g.xLen + g.yLen);
     throwsLike(() => native.maxPoolBackwardWindows(same.subarray(0, g.yLen), a, same.subarray(0, g.xLen), g.dims), RangeError,
-      /dx must not be dy/);
+      /dx overlaps dy/);
+    throwsLike(() => native.maxPoolBackwardWindows(same.subarray(g.xLen - 1, g.xLen - 1 + g.yLen), a, same.subarray(0, g.xLen),
+      g.dims), RangeError, /dx overlaps dy/);
+    const shared = new ArrayBuffer(4 * (g.xLen + g.yLen));
+    const a2 = new Int32Array(shared, 4 * (g.xLen - 1), g.yLen);
+    a2.set(a);
+    throwsLike(() => native.maxPoolBackwardWindows(dy, a2, new Float32Array(shared, 0, g.xLen), g.dims), RangeError,
+      /dx overlaps argmax/);
+    // Beside each other in one buffer is fine.
+    const side = new ArrayBuffer(4 * (g.xLen + g.yLen));
+    const a3 = new Int32Array(side, 4 * g.xLen, g.yLen);
+    a3.set(a);
+    native.maxPoolBackwardWindows(dy, a3, new Float32Array(side, 0, g.xLen), g.dims);
     // Output 1's argmax moved into output 0's window, and output 5's past the end of x: neither is used
     // as an index; the call says which output was first and how many more there are.
     const bad = a.slice();
