@@ -70,8 +70,10 @@ export interface NativeAddon {
   // overlap the other arrays. Backward recomputes im2col(x) into col and accumulates the gradients.
   conv2dForward(x: Float32Array, W: Float32Array, b: Float32Array | null, y: Float32Array,
     col: Float32Array, dims: Int32Array, relu: boolean): void;
+  /** reluY: the forward's output after its ReLU; then dz = reluY > 0 ? dy : 0 stands for dy. */
   conv2dBackward(x: Float32Array, W: Float32Array, dy: Float32Array, dW: Float32Array | null,
-    db: Float32Array | null, dx: Float32Array | null, col: Float32Array, dims: Int32Array): void;
+    db: Float32Array | null, dx: Float32Array | null, col: Float32Array, dims: Int32Array,
+    reluY?: Float32Array | null): void;
   conv2dForwardReference: NativeAddon['conv2dForward'];
   /** Inference of conv (+ bias, ReLU) -> batch norm at running statistics (and its scale and shift;
    * each pair null to skip) -> max pooling, in one pass (kernels/conv_pool.h): convDims as

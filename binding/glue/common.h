@@ -30,6 +30,13 @@ struct I32 {
   throw Napi::RangeError::New(env, msg);
 }
 
+// Whether [a, a + aBytes) and [b, b + bBytes) share memory (an empty or null range shares none).
+inline bool overlaps(const void* a, size_t aBytes, const void* b, size_t bBytes) {
+  if (!a || !b || !aBytes || !bBytes) return false;
+  const uintptr_t x = (uintptr_t)a, y = (uintptr_t)b;
+  return x < y + bBytes && y < x + aBytes;
+}
+
 inline void requireArgs(const Napi::CallbackInfo& info, size_t n, const char* fn) {
   if (info.Length() < n)
     throwType(info.Env(), std::string(fn) + ": expected " + std::to_string(n) + " arguments, got " +

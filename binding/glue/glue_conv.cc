@@ -82,9 +82,7 @@ namespace {
 // The workspace must not share memory with a tensor it would clobber (or read while writing).
 void requireDisjoint(Napi::Env env, const F32& col, size_t colLen, const F32& other, size_t otherLen,
                      const char* name) {
-  if (!other.data) return;
-  const uintptr_t a = (uintptr_t)col.data, b = (uintptr_t)other.data;
-  if (a < b + otherLen * sizeof(float) && b < a + colLen * sizeof(float))
+  if (overlaps(col.data, colLen * sizeof(float), other.data, otherLen * sizeof(float)))
     throwRange(env, std::string("col workspace overlaps ") + name);
 }
 
@@ -112,7 +110,8 @@ Napi::Value Conv2dForward(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// conv2dBackward(x, W, dy, dW|null, db|null, dx|null, col, dims): accumulates into the gradients.
+// conv2dBackward(x, W, dy, dW|null, db|null, dx|null, col, dims[, reluY|null]): accumulates into the
+// gradients; with reluY (the forward's output after its ReLU) the ReLU's backward pass comes first.
 template <bool Naive>
 Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
   const char* fn = Naive ? "conv2dBackwardReference" : "conv2dBackward";
@@ -122,10 +121,12 @@ Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
       dW = f32Arg(info, 3, "dW", true), db = f32Arg(info, 4, "db", true), dx = f32Arg(info, 5, "dx", true),
       col = f32Arg(info, 6, "col");
   I32Copy dims = i32Copy(info, 7, "dims");
+  F32 reluY = f32Arg(info, 8, "reluY", true);
   ConvCall c = convDims(env, dims.view(), fn);
   requireSize(env, x.length, c.xLen, 1, "x");
   requireSize(env, W.length, c.wLen, 1, "W");
   requireSize(env, dy.length, c.yLen, 1, "dy");
+  if (reluY.data) requireSize(env, reluY.length, c.yLen, 1, "reluY");
   if (dW.data) requireSize(env, dW.length, c.wLen, 1, "dW");
   if (db.data) requireSize(env, db.length, c.s.F, 1, "db");
   if (dx.data) requireSize(env, dx.length, c.xLen, 1, "dx");
@@ -136,17 +137,16 @@ Napi::Value Conv2dBackward(const Napi::CallbackInfo& info) {
   requireDisjoint(env, col, c.colLen, dW, c.wLen, "dW");
   requireDisjoint(env, col, c.colLen, db, c.s.F, "db");
   requireDisjoint(env, col, c.colLen, dx, c.xLen, "dx");
+  requireDisjoint(env, col, c.colLen, reluY, c.yLen, "reluY");
   (Naive ? conv2d_backward_naive : conv2d_backward)(x.data, W.data, dy.data, dW.data, db.data, dx.data,
-                                                    col.data, c.s);
+                                                    col.data, c.s, reluY.data);
   return env.Undefined();
 }
 
 // Whether y (yLen floats) shares memory with another argument: the kernel reads it while writing y.
 void requireApart(Napi::Env env, const F32& y, size_t yLen, const F32& other, size_t otherLen, const char* fn,
                   const char* name) {
-  if (!other.data) return;
-  const uintptr_t a = (uintptr_t)y.data, b = (uintptr_t)other.data;
-  if (a < b + otherLen * sizeof(float) && b < a + yLen * sizeof(float))
+  if (overlaps(y.data, yLen * sizeof(float), other.data, otherLen * sizeof(float)))
     throwRange(env, std::string(fn) + ": y overlaps " + name);
 }
 

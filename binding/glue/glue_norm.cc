@@ -120,9 +120,7 @@ Napi::Value MaxPoolBackwardWindows(const Napi::CallbackInfo& info) {
   requireSize(env, dx.length, (size_t)s.N * s.H * s.W, s.C, "dx");
   // dx is written while dy and argmax are read: they must not share memory with it.
   const auto apart = [&](const void* p, size_t bytes, const char* name) {
-    const uintptr_t a = (uintptr_t)dx.data, b = (uintptr_t)p;
-    if (bytes && dx.length && a < b + bytes && b < a + dx.length * sizeof(float))
-      throwRange(env, std::string(fn) + ": dx overlaps " + name);
+    if (overlaps(dx.data, dx.length * sizeof(float), p, bytes)) throwRange(env, std::string(fn) + ": dx overlaps " + name);
   };
   apart(dy.data, dy.length * sizeof(float), "dy");
   apart(argmax.data, argmax.length * sizeof(int32_t), "argmax");

@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "blas/gn_blas.h"
+#include "kernels/activations.h"
+#include "kernels/conv_dw.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 
@@ -61,10 +63,40 @@ void conv2d_forward(const float* x, const float* W, const float* b, float* y, fl
 }
 
 void conv2d_backward(const float* x, const float* W, const float* dy, float* dW, float* db, float* dx,
-                     float* col, const ConvShape& s) {
+                     float* col, const ConvShape& s, const float* reluY) {
   const int M = (int)s.rows(), K = (int)s.taps(), F = s.F;
   const size_t inPer = (size_t)s.H * s.W * s.C, rowsPer = (size_t)s.OH * s.OW;
-  if (dW || db) {
+  const bool direct = dW && conv_dw_direct_ok(s);
+  thread_local std::vector<float> masked;
+  if (reluY && (dx || !direct)) {
+    // dz itself is needed: the ReLU's backward pass into a buffer of this thread's.
+    masked.resize(s.rows() * F);
+    relu_backward(reluY, dy, masked.data(), s.rows() * F, false);
+    dy = masked.data();
+    reluY = nullptr;
+  }
+  if (direct) {
+    // Few taps: each fixed part of the batch sums its dW and db directly (with the ReLU's mask
+    // applied on the way when reluY is still given), then the parts are added in order.
+    const int parts = (int)std::min<size_t>((size_t)s.N, kBackwardParts);
+    const size_t per = (size_t)K * F + F, padLen = conv_dw_pad_floats(s);
+    thread_local std::vector<float> partial, pads;
+    partial.resize((size_t)parts * per);
+    pads.resize((size_t)parts * padLen);
+    float* pbase = partial.data();
+    float* padBase = pads.data();
+    parallel_for(parts, [&](int p) {
+      const size_t n0 = (size_t)s.N * p / parts, n1 = (size_t)s.N * (p + 1) / parts;
+      float* pdW = pbase + (size_t)p * per;
+      conv_dw_direct(x, dy, reluY, pdW, db ? pdW + (size_t)K * F : nullptr, s, n0, n1, padBase + (size_t)p * padLen);
+    });
+    for (int p = 0; p < parts; p++) {
+      const float* pdW = pbase + (size_t)p * per;
+      for (size_t i = 0; i < (size_t)K * F; i++) dW[i] += pdW[i];
+      if (db)
+        for (int f = 0; f < F; f++) db[f] += pdW[(size_t)K * F + f];
+    }
+  } else if (dW || db) {
     // The batch is cut into a fixed number of parts (however many threads there are, so the result
     // is the same): each part lowers its samples with im2col and sums its own dW and db in a
     // scratch buffer, while its col rows are in cache; the parts are then added in order.
@@ -134,8 +166,14 @@ void conv2d_forward_naive(const float* x, const float* W, const float* b, float*
 }
 
 void conv2d_backward_naive(const float* x, const float* W, const float* dy, float* dW, float* db,
-                           float* dx, float* col, const ConvShape& s) {
+                           float* dx, float* col, const ConvShape& s, const float* reluY) {
   const int C = s.C, F = s.F;
+  std::vector<float> masked;
+  if (reluY) {
+    masked.resize(s.rows() * F);
+    for (size_t i = 0; i < masked.size(); i++) masked[i] = reluY[i] > 0.f ? dy[i] : 0.f;
+    dy = masked.data();
+  }
   auto DY = [&](int n, int oh, int ow, int f) { return (double)dy[(((size_t)n * s.OH + oh) * s.OW + ow) * F + f]; };
   if (db)
     for (int f = 0; f < F; f++) {

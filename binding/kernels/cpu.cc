@@ -52,6 +52,11 @@ Simd simd_level() {
   return level;
 }
 
+Simd simd_hw_level() {
+  static const Simd level = detect_hw();
+  return level;
+}
+
 const char* simd_name(Simd s) {
   switch (s) {
     case Simd::Avx512: return "avx512";

@@ -120,10 +120,10 @@ size_t pool_back_samples(const float* dy, const int32_t* argmax, float* dx, cons
   constexpr size_t kChunk = 64;
   int32_t a[kChunk];
   int32_t hit[kChunk];
+  // Values in no window: the rows below the last window, and the columns right of it.
+  const size_t rowsCovered = (size_t)(s.OH - 1) * s.SH + s.PH, colsCovered = (size_t)(s.OW - 1) * s.SW + s.PW;
   for (size_t n = n0; n < n1; n++) {
     float* dxn = dx + n * (size_t)s.H * rowStride;
-    // Values in no window: the rows below the last window, and the columns right of it.
-    const size_t rowsCovered = (size_t)(s.OH - 1) * s.SH + s.PH, colsCovered = (size_t)(s.OW - 1) * s.SW + s.PW;
     for (size_t h = 0; h < (size_t)s.H; h++) {
       const bool inRows = h < rowsCovered && (h % s.SH) < (size_t)s.PH;
       float* row = dxn + h * rowStride;

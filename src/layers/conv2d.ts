@@ -41,7 +41,6 @@ export class Conv2d extends Layer {
   private readonly col = new Workspace();
   private readonly yEval = new Workspace();
   private readonly colEval = new Workspace();
-  private readonly dz = new Workspace();
   private readonly dx = new Workspace();
 
   constructor(
@@ -97,14 +96,12 @@ export class Conv2d extends Layer {
   }
 
   backward(dy: Float32Array, n: number, needDx: boolean): Float32Array | null {
-    let dz = dy;
-    if (this.relu) {
-      dz = this.dz.get(n * this.outSize);
-      native.reluBackward(this.y.get(n * this.outSize), dy, dz, false);
-    }
     this.dims[0] = n;
     const dx = needDx ? this.dx.zeroed(n * this.inSize) : null;
-    native.conv2dBackward(this.x, this.Wt, dz, this.dW, this.db, dx, this.col.get(this.colSize(n)), this.dims);
+    // The ReLU's backward pass goes into the native call: with few taps (a first layer) it is folded
+    // into the sums of dW and db, with no pass of its own.
+    const reluY = this.relu ? this.y.get(n * this.outSize) : null;
+    native.conv2dBackward(this.x, this.Wt, dy, this.dW, this.db, dx, this.col.get(this.colSize(n)), this.dims, reluY);
     return dx;
   }
 }

@@ -51,6 +51,7 @@ function simdProbe(nat) {
     [2, 9, 7, 1, 3, 3, 4, 1, 1, 'SAME'], [3, 11, 8, 3, 5, 5, 2, 2, 2, 'VALID'],
     [2, 7, 9, 20, 3, 3, 5, 2, 2, 'SAME'], [1, 5, 4, 2, 5, 5, 3, 3, 3, 'SAME'],
     [2, 6, 6, 16, 1, 1, 4, 1, 1, 'VALID'], [1, 13, 10, 1, 5, 3, 3, 2, 1, 'SAME'],
+    [3, 9, 8, 3, 3, 3, 20, 1, 1, 'SAME'], [2, 12, 11, 1, 3, 3, 37, 2, 1, 'VALID'],
   ];
   const rnd = mulberry32(7);
   const out = [];
@@ -65,6 +66,10 @@ function simdProbe(nat) {
     out.push(b64(col), b64(y));
     nat.conv2dBackward(x, W, dy, dW, db, dx, col, g.dims);
     out.push(b64(dW), b64(db), b64(dx));
+    // With the ReLU's backward pass folded in (no dx: dW and db summed directly where the taps are few).
+    const dWr = new Float32Array(g.wLen), dbr = new Float32Array(g.F);
+    nat.conv2dBackward(x, W, dy, dWr, dbr, null, col, g.dims, y);
+    out.push(b64(dWr), b64(dbr));
   }
   return { simd: nat.buildInfo().simd, out };
 }
@@ -213,6 +218,62 @@ describe('conv2d (im2col + sgemm)', () => {
       assertClose(dWOnly, dWr, 1e-5, 'dW alone');
     });
   }
+
+  // reluY: the ReLU's backward pass in the call. Shapes of few taps (at most 27: dW and db summed
+  // directly) with filters in one, two and more vector strips and masked tails, and more taps.
+  const reluShapes = [[32, 28, 28, 1, 3, 3, 32, 1, 1, 'SAME'], [5, 9, 7, 1, 3, 3, 5, 1, 1, 'SAME'],
+    [3, 11, 10, 3, 3, 3, 20, 2, 2, 'SAME'], [4, 12, 9, 1, 5, 5, 8, 1, 1, 'SAME'], [2, 9, 9, 1, 3, 3, 40, 2, 1, 'VALID'],
+    [9, 6, 7, 3, 3, 3, 17, 1, 1, 'VALID'], [2, 7, 6, 4, 3, 3, 6, 1, 1, 'SAME'], [1, 1, 1, 1, 1, 1, 3, 1, 1, 'SAME']];
+  for (const s of reluShapes) {
+    it(`with reluY gives the bits of reluBackward then conv2dBackward, and the reference's values, for ${JSON.stringify(s)}`, () => {
+      const g = convGeom(...s);
+      const rnd = mulberry32([...s.join()].reduce((h, ch) => Math.imul(h, 31) + ch.charCodeAt(0), 11));
+      const x = randomF32(g.xLen, rnd), W = randomF32(g.wLen, rnd), b = randomF32(g.F, rnd);
+      const y = new Float32Array(g.yLen), col = new Float32Array(g.colLen);
+      native.conv2dForward(x, W, b, y, col, g.dims, true);
+      y[0] = 0; y[g.yLen - 1] = -0;  // zeros (and -0) block the gradient as well as negatives
+      const dy = randomF32(g.yLen, rnd), dz = new Float32Array(g.yLen);
+      native.reluBackward(y, dy, dz, false);
+      const dW0 = randomF32(g.wLen, rnd), db0 = randomF32(g.F, rnd), dx0 = randomF32(g.xLen, rnd);
+      const bitsOf = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+      for (const withDx of [false, true])
+        for (const withDb of [true, false]) {
+          const want = [dW0.slice(), withDb ? db0.slice() : null, withDx ? dx0.slice() : null];
+          native.conv2dBackward(x, W, dz, want[0], want[1], want[2], col, g.dims);
+          for (const threads of [1, 2, 3]) {
+            const before = native.buildInfo().threads;
+            native.setThreads(threads);
+            const got = [dW0.slice(), withDb ? db0.slice() : null, withDx ? dx0.slice() : null];
+            const dyCopy = dy.slice();
+            native.conv2dBackward(x, W, dy, got[0], got[1], got[2], col.fill(NaN), g.dims, y);
+            native.setThreads(before);
+            assert.ok(bitsOf(dy).equals(bitsOf(dyCopy)), 'dy is left as it was');
+            ['dW', 'db', 'dx'].forEach((name, i) => {
+              if (want[i]) assert.ok(bitsOf(got[i]).equals(bitsOf(want[i])), `${name} (dx ${withDx}, db ${withDb}, ${threads} threads)`);
+            });
+          }
+          const ref = [dW0.slice(), withDb ? db0.slice() : null, withDx ? dx0.slice() : null];
+          native.conv2dBackwardReference(x, W, dy, ref[0], ref[1], ref[2], new Float32Array(g.colLen), g.dims, y);
+          assertClose(want[0], ref[0], 1e-5, 'dW against the reference');
+          if (withDb) assertClose(want[1], ref[1], 1e-5, 'db against the reference');
+          if (withDx) assertClose(want[2], ref[2], 1e-5, 'dx against the reference');
+        }
+    });
+  }
+
+  it('sums dW directly at float accuracy over a batch of 64 28x28 images (first layer of the course CNN)', () => {
+    // One chain of fused multiply-adds per (tap, filter) and part of the batch: against float64.
+    const g = convGeom(64, 28, 28, 1, 3, 3, 32, 1, 1, 'SAME');
+    const rnd = mulberry32(3);
+    const x = randomF32(g.xLen, rnd), W = randomF32(g.wLen, rnd), dy = randomF32(g.yLen, rnd);
+    const dW = new Float32Array(g.wLen), db = new Float32Array(g.F), dWr = new Float32Array(g.wLen), dbr = new Float32Array(g.F);
+    native.conv2dBackward(x, W, dy, dW, db, null, new Float32Array(g.colLen), g.dims);
+    native.conv2dBackwardReference(x, W, dy, dWr, dbr, null, new Float32Array(g.colLen), g.dims);
+    let err = 0, norm = 0;
+    for (let i = 0; i < g.wLen; i++) { err += (dW[i] - dWr[i]) ** 2; norm += dWr[i] ** 2; }
+    assert.ok(Math.sqrt(err / norm) < 1e-6, `relative error ${Math.sqrt(err / norm)}`);
+    assertClose(db, dbr, 1e-5, 'db');
+  });
 
   for (const s of [[2, 6, 5, 3, 3, 3, 4, 2, 2, 'SAME'], [3, 7, 6, 1, 5, 5, 2, 1, 1, 'VALID'],
     [1, 5, 7, 2, 3, 5, 3, 1, 2, 'SAME']]) {
@@ -597,6 +658,8 @@ describe('CNN kernels reject bad arguments', () => {
     'conv too few arguments': () => native.conv2dForward(f(g.xLen), f(g.wLen)),
     'convBackward dW as Float64Array': () => { const o = conv();
       native.conv2dBackward(o.x, o.W, o.y, new Float64Array(g.wLen), null, null, o.col, o.dims); },
+    'convBackward reluY as Uint8Array': () => { const o = conv();
+      native.conv2dBackward(o.x, o.W, o.y, o.W.slice(), null, null, o.col, o.dims, new Uint8Array(4 * g.yLen)); },
     'pool argmax as Float32Array': () => native.maxPoolForward(f(pg.xLen), f(pg.yLen), f(pg.yLen), pg.dims),
     'pool backward dx as Int32Array': () => native.maxPoolBackward(f(3), new Int32Array(3), new Int32Array(3)),
     'batchNorm R as string': () => native.batchNormForward(f(6), f(6), f(2), f(2), '3', 2, 1e-3),
@@ -632,6 +695,10 @@ describe('CNN kernels reject bad arguments', () => {
       native.conv2dBackward(o.x, o.W, o.y, null, null, f(g.xLen - 1), o.col, o.dims); },
     'convBackward dy too small': () => { const o = conv();
       native.conv2dBackward(o.x, o.W, f(g.yLen - 1), o.W.slice(), null, null, o.col, o.dims); },
+    'convBackward reluY too small': () => { const o = conv();
+      native.conv2dBackward(o.x, o.W, o.y, o.W.slice(), null, null, o.col, o.dims, f(g.yLen - 1)); },
+    'convBackward reluY overlapping col': () => { const o = conv(); const big = f(g.colLen + g.yLen);
+      native.conv2dBackward(o.x, o.W, o.y, o.W.slice(), null, null, big.subarray(0, g.colLen), o.dims, big.subarray(g.colLen - 1)); },
     'pool wrong OW': () => { const d = pg.dims.slice(); d[9]++; native.maxPoolForward(f(pg.xLen), f(1e3), new Int32Array(1e3), d); },
     'pool window larger than the image': () => native.maxPoolForward(f(9), f(9), new Int32Array(9),
       Int32Array.from([1, 3, 3, 1, 4, 4, 1, 1, 1, 1])),
