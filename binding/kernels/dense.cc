@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "blas/gn_blas.h"
+#include "kernels/cpu.h"
+#include "kernels/denseback.h"
 #include "kernels/gemm.h"
 #include "kernels/parallel.h"
 #include "kernels/smallgemm.h"
@@ -91,10 +93,58 @@ void backward_blocks(const float* x, const float* W, const float* dy, float* dW,
 
 }  // namespace
 
+bool dense_back_small_ok(int N, int I, int O) {
+  const Simd level = simd_level();
+  return (level == Simd::Avx512 || level == Simd::Avx2 || level == Simd::Neon) && N >= 1 && N <= 32 && I >= 1 &&
+         O >= 1 && block_rows(N, I, O) < I;
+}
+
+double dense_back_small(const float* x, float* W, const float* dy, float* dW, float* dx, int N, int I, int O,
+                        bool accumulate, const UpdateRule* rule, float l2) {
+  const Simd level = simd_level();
+  const int lanes = level == Simd::Avx512 ? 16 : level == Simd::Avx2 ? 8 : 4;
+  DenseBackArgs a;
+  a.Np = (N + lanes - 1) / lanes * lanes;
+  // dy transposed once for every block's share of dx, the batch padded with zeros to whole vectors.
+  thread_local std::vector<float> dyT;
+  dyT.assign((size_t)O * a.Np, 0.f);
+  for (int n = 0; n < N; n++)
+    for (int o = 0; o < O; o++) dyT[(size_t)o * a.Np + n] = dy[(size_t)n * O + o];
+  a.x = x, a.dy = dy, a.dyT = dyT.data(), a.W = W, a.dW = rule ? nullptr : dW, a.dx = dx;
+  a.accumulate = accumulate, a.N = N, a.I = I, a.O = O;
+  a.kind = !rule ? 0 : rule->kind == UpdateRule::Adam ? 2 : 1;
+  a.s1 = rule ? rule->s1 : nullptr, a.s2 = rule ? rule->s2 : nullptr;
+  a.lr = rule ? rule->lr : 0.f, a.p1 = rule ? rule->p1 : 0.f, a.p2 = rule ? rule->p2 : 0.f;
+  a.eps = rule ? rule->eps : 0.f, a.l2 = rule ? l2 : 0.f;
+  // The blocks of backward_blocks, last first; each block's sum of squares, added in block order.
+  const int rows = block_rows(N, I, O);
+  const int count = (I + rows - 1) / rows;
+  thread_local std::vector<double> squares;
+  squares.assign(count, 0.0);
+  double* sq = squares.data();
+  parallel_for(count, [&](int k) {
+    const int c = count - 1 - k;
+    const int i0 = c * rows, i1 = std::min(I, i0 + rows);
+#if defined(__x86_64__)
+    sq[c] = level == Simd::Avx512 ? dense_back_rows_avx512(a, i0, i1) : dense_back_rows_avx2(a, i0, i1);
+#elif defined(__aarch64__)
+    sq[c] = dense_back_rows_neon(a, i0, i1);
+#endif
+  });
+  double total = 0;
+  for (double v : squares) total += v;
+  return total;
+}
+
 void dense_backward(const float* x, const float* W, const float* dy, float* dW, float* db, float* dx,
                     int N, int I, int O, bool accumulate) {
   if (db) column_sums(dy, db, N, O, accumulate);
   if (I == 0 || O == 0 || (!dW && !dx)) return;
+  if (dense_back_small_ok(N, I, O)) {
+    // W is only read without a rule.
+    dense_back_small(x, const_cast<float*>(W), dy, dW, dx, N, I, O, accumulate, nullptr, 0.f);
+    return;
+  }
   const float beta = accumulate ? 1.f : 0.f;
   if (!dW) {
     // dx alone: no gradient blocks to compute.
@@ -112,6 +162,7 @@ double dense_backward_update(const float* x, float* W, const float* dy, float* d
                              int O, float l2, const UpdateRule& rule) {
   if (db) column_sums(dy, db, N, O, false);
   if (I == 0 || O == 0) return 0;
+  if (dense_back_small_ok(N, I, O)) return dense_back_small(x, W, dy, nullptr, dx, N, I, O, false, &rule, l2);
   // Per-block sums of squares, added in block order afterwards: the total does not depend on which
   // thread took which block. Kept between calls (no allocation per batch once sized).
   thread_local std::vector<double> squares;
