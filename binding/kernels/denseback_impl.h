@@ -2,7 +2,10 @@
 // Included inside namespace gn::<level> after V, kR (rows of W per tile), kOV (vectors of columns
 // per tile) and kMaxNV (vectors of the batch) are defined; no include guard on purpose.
 
-constexpr int kDxChunk = 32;  // columns of W per chain of dx's sums, at every level
+constexpr int kDxChunk = 32;
+// Prefetching the next tile's rows of W, m and v: 4.4-4.7 against 4.6-4.9 ms per FC1 step with Adam
+// (medians, two builds alternated, 2 threads).
+constexpr bool kPrefetch = true;  // columns of W per chain of dx's sums, at every level
 //
 // V provides: kLanes, type, mask_t, mask(lanes), load(p), load(p, mask) (masked-off lanes read as 0),
 // store(p, v), store(p, v, mask), zero(), set1(f), add, sub, mul, div, sqrt, bcast(p),
@@ -42,6 +45,17 @@ inline void tile_rows(const DenseBackArgs& a, int i0, double& squares) {
 #pragma GCC unroll 16
     for (int v = 0; v < kOV; v++) m[v] = V::mask(std::max(0, std::min(L, w - v * L)));
     float* Wt = a.W + (size_t)i0 * ldW + o0;
+    if (kPrefetch && o0 + T < O) {
+      // The next tile's rows of W and of the optimizer's state, while this one computes.
+      for (int r = 0; r < R; r++) {
+        const size_t at = (size_t)(i0 + r) * ldW + o0 + T;
+        for (int c = 0; c < T; c += 16) {
+          __builtin_prefetch(a.W + at + c, 1);
+          if (a.s1) __builtin_prefetch(a.s1 + at + c, 1);
+          if (a.s2) __builtin_prefetch(a.s2 + at + c, 1);
+        }
+      }
+    }
     // dx's share of the tile, from W as it is: dxa[r] += sum over its columns o of W[r, o] dy[:, o].
     if (a.dx) {
       if (o0 % kDxChunk == 0) {
