@@ -124,7 +124,7 @@ async function cnnBreakdown({ batches = 60 } = {}) {
   const opt = gemmnet.adam();
   const x = rand(N * 784, 2);
   const y = new Int32Array(N).map((_, i) => i % 10);
-  const names = { Conv2d: 'conv 3x3x32 (im2col + sgemm, bias, ReLU)', BatchNorm: 'batch norm', MaxPool2d: 'max pool 2x2',
+  const names = { Conv2d: 'conv 3x3x32 + ReLU', BatchNorm: 'batch norm', MaxPool2d: 'max pool 2x2',
     Dropout: 'dropout (keep probability 1: passes through)' };
   const dense = ['FC1 6272x784', 'FC2 784x10'];
   const samples = new Map();
@@ -166,8 +166,9 @@ async function cnnBreakdown({ batches = 60 } = {}) {
   // Matmul work per epoch of each step (2·M·N·K, as flops.js counts; 0 for elementwise steps).
   const F = 32;
   const work = {
-    'conv 3x3x32 (im2col + sgemm, bias, ReLU) forward': 2 * 784 * 9 * F * N,
-    'conv 3x3x32 (im2col + sgemm, bias, ReLU) backward': 2 * 784 * 9 * F * N,
+    // forward: im2col + sgemm, bias and ReLU; backward: the ReLU's mask, dW and db summed directly.
+    'conv 3x3x32 + ReLU forward': 2 * 784 * 9 * F * N,
+    'conv 3x3x32 + ReLU backward': 2 * 784 * 9 * F * N,
     'FC1 6272x784 forward': 2 * N * 6272 * 784,
     'FC1 6272x784 backward + Adam on W': 4 * N * 6272 * 784,
     'FC2 784x10 forward': 2 * N * 784 * 10,

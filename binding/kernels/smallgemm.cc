@@ -79,6 +79,42 @@ void small_gemm(int M, int N, int K, const float* A, const float* B, float* C,
     after(0, N);
     return;
   }
+  if ((double)K * N * sizeof(float) > kRowCachedBytes && K >= 4 * kSmallGemmKc) {
+    // B from memory (the CNN's FC1: 20 MB): tasks of one k-block each, over all columns, whose rows
+    // of B are contiguous (in strips of columns, each row's segment of a strip is a line or a few,
+    // a row stride apart, which no prefetcher follows); the blocks' sums then go into C in block
+    // order, by ranges of columns: the bits of the column strips below.
+    const int blocks = (K + kSmallGemmKc - 1) / kSmallGemmKc;
+    const size_t per = (size_t)M * N;
+    thread_local std::vector<float> sums;
+    if (sums.size() < (size_t)blocks * per) sums.resize((size_t)blocks * per);
+    float* S = sums.data();
+    parallel_for(blocks, [&](int b) {
+      const int k0 = b * kSmallGemmKc, kc = std::min(kSmallGemmKc, K - k0);
+#if defined(__x86_64__)
+      if (simd_level() == Simd::Avx512) small_gemm_block_avx512(M, N, k0, kc, A, K, B, N, S + b * per);
+      else small_gemm_block_avx2(M, N, k0, kc, A, K, B, N, S + b * per);
+#elif defined(__aarch64__)
+      small_gemm_block_neon(M, N, k0, kc, A, K, B, N, S + b * per);
+#endif
+    });
+    const int groups = (N + 15) / 16;
+    const int parts = std::max(1, std::min(kSmallGemmBlocks, groups));
+    parallel_for(parts, [&](int c) {
+      const int n0 = std::min(N, (int)((long)groups * c / parts) * 16);
+      const int n1 = std::min(N, (int)((long)groups * (c + 1) / parts) * 16);
+      if (n0 >= n1) return;
+      before(n0, n1);
+      for (int b = 0; b < blocks; b++)
+        for (int m = 0; m < M; m++) {
+          const float* s = S + b * per + (size_t)m * N;
+          float* c = C + (size_t)m * N;
+          for (int n = n0; n < n1; n++) c[n] += s[n];
+        }
+      after(n0, n1);
+    });
+    return;
+  }
   // Blocks of whole 16-column groups, a fixed number of them (not per thread, so that the cut, and
   // with it every result, is the same for any thread count): each thread streams its own columns of B.
   const int groups = (N + 15) / 16;

@@ -30,6 +30,11 @@ void small_gemm_row_avx512(int b0, int b1, int n0, int n1, int N, int K, const f
                            bool stream);
 void small_gemm_row_neon(int b0, int b1, int n0, int n1, int N, int K, const float* A, const float* B, float* S,
                          bool stream);
+// The sums of one k-block (rows [k0, k0 + kc) of B, kc <= kSmallGemmKc) for M rows and all N columns,
+// stored to Sb (M rows of N): added to C in block order, they give the bits of the above.
+void small_gemm_block_avx2(int M, int N, int k0, int kc, const float* A, int lda, const float* B, int ldb, float* Sb);
+void small_gemm_block_avx512(int M, int N, int k0, int kc, const float* A, int lda, const float* B, int ldb, float* Sb);
+void small_gemm_block_neon(int M, int N, int k0, int kc, const float* A, int lda, const float* B, int ldb, float* Sb);
 // The k-block of every level: each block's products are summed from zero, then added to C.
 constexpr int kSmallGemmKc = 256;
 

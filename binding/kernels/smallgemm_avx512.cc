@@ -41,4 +41,8 @@ void small_gemm_row_avx512(int b0, int b1, int n0, int n1, int N, int K, const f
   avx512::row_blocks(b0, b1, n0, n1, N, K, A, B, S, stream);
 }
 
+void small_gemm_block_avx512(int M, int N, int k0, int kc, const float* A, int lda, const float* B, int ldb, float* Sb) {
+  avx512::block_sums(M, N, k0, kc, A, lda, B, ldb, Sb);
+}
+
 }  // namespace gn

@@ -13,19 +13,40 @@
 // over it): the first sub-block starts from zero, the others from the partial sums in S (a tile of
 // floats, row stride lds), and the last adds the block's sums to C. Storing a float accumulator and
 // loading it again changes nothing, so every sub-block size gives the bits of one pass over kc.
+// The lines of the next sub-block of a strip of B, prefetched into L2 one per k of the tiles that
+// compute the current one (spread out, so that they never fill the core's line fill buffers at once).
+struct Prefetch {
+  const char* base = nullptr;
+  size_t stride = 0;  // bytes between rows of B
+  int lines = 0, rows = 0, r = 0, l = 0;
+  void one() {
+    if (r >= rows) return;
+    __builtin_prefetch(base + r * stride + (size_t)l * 64, 0, 2);
+    if (++l == lines) l = 0, r++;
+  }
+  void rest() {
+    while (r < rows) one();
+  }
+};
+
 template <int R, int Vn>
 inline void tile(int kc, const float* A, int lda, const float* B, int ldb, float* C, int ldc, float* S, int lds,
-                 bool first, bool lastSub, typename V::mask_t last) {
+                 bool first, bool lastSub, typename V::mask_t last, bool storeC, Prefetch& pf) {
   constexpr int L = V::kLanes;
   typename V::type acc[R][Vn];
   if (first) {
     for (int r = 0; r < R; r++)
       for (int v = 0; v < Vn; v++) acc[r][v] = V::zero();
   } else {
-    for (int r = 0; r < R; r++)
-      for (int v = 0; v < Vn; v++) acc[r][v] = V::load(S + (size_t)r * lds + v * L);
+    // The last vector masked: S may be a strip of a wider matrix (block_sums), whose columns right
+    // of the strip belong to the next strip or row.
+    for (int r = 0; r < R; r++) {
+      for (int v = 0; v < Vn - 1; v++) acc[r][v] = V::load(S + (size_t)r * lds + v * L);
+      acc[r][Vn - 1] = V::load(S + (size_t)r * lds + (Vn - 1) * L, last);
+    }
   }
   for (int k = 0; k < kc; k++) {
+    pf.one();
     const float* b = B + (size_t)k * ldb;
     typename V::type bv[Vn];
     for (int v = 0; v < Vn - 1; v++) bv[v] = V::load(b + v * L);
@@ -36,8 +57,19 @@ inline void tile(int kc, const float* A, int lda, const float* B, int ldb, float
     }
   }
   if (!lastSub) {
-    for (int r = 0; r < R; r++)
-      for (int v = 0; v < Vn; v++) V::store(S + (size_t)r * lds + v * L, acc[r][v]);
+    for (int r = 0; r < R; r++) {
+      for (int v = 0; v < Vn - 1; v++) V::store(S + (size_t)r * lds + v * L, acc[r][v]);
+      V::store(S + (size_t)r * lds + (Vn - 1) * L, acc[r][Vn - 1], last);
+    }
+    return;
+  }
+  if (storeC) {
+    // The block's sums themselves (small_gemm adds them to C afterwards, in block order).
+    for (int r = 0; r < R; r++) {
+      float* c = C + (size_t)r * ldc;
+      for (int v = 0; v < Vn - 1; v++) V::store(c + v * L, acc[r][v]);
+      V::store(c + (Vn - 1) * L, acc[r][Vn - 1], last);
+    }
     return;
   }
   for (int r = 0; r < R; r++) {
@@ -50,21 +82,21 @@ inline void tile(int kc, const float* A, int lda, const float* B, int ldb, float
 // All rows of A, for one strip of Vn vectors of columns and one sub-block of k.
 template <int Vn>
 inline void strip(int M, int kc, const float* A, int lda, const float* B, int ldb, float* C, int ldc, float* S,
-                  int lds, bool first, bool lastSub, typename V::mask_t lastLanes) {
+                  int lds, bool first, bool lastSub, typename V::mask_t lastLanes, bool storeC, Prefetch& pf) {
   int m = 0;
   for (; m + kRows <= M; m += kRows) {
     tile<kRows, Vn>(kc, A + (size_t)m * lda, lda, B, ldb, C + (size_t)m * ldc, ldc, S + (size_t)m * lds, lds, first,
-                    lastSub, lastLanes);
+                    lastSub, lastLanes, storeC, pf);
   }
   const float* a = A + (size_t)m * lda;
   float* c = C + (size_t)m * ldc;
   float* s = S + (size_t)m * lds;
   switch (M - m) {
-    case 1: tile<1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
-    case 2: tile<2, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
-    case 3: tile<3, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
-    case 4: tile<4 < kRows ? 4 : 1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
-    case 5: tile<5 < kRows ? 5 : 1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes); break;
+    case 1: tile<1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes, storeC, pf); break;
+    case 2: tile<2, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes, storeC, pf); break;
+    case 3: tile<3, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes, storeC, pf); break;
+    case 4: tile<4 < kRows ? 4 : 1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes, storeC, pf); break;
+    case 5: tile<5 < kRows ? 5 : 1, Vn>(kc, a, lda, B, ldb, c, ldc, s, lds, first, lastSub, lastLanes, storeC, pf); break;
     default: break;
   }
 }
@@ -160,11 +192,13 @@ void run(int M, int n0, int n1, int K, const float* A, int lda, const float* B, 
           const int kk = kc - ks < kSub ? kc - ks : kSub;
           // The next sub-block of B into L2 while this one is computed: the strip's rows are
           // scattered (one per row stride of B), which the hardware prefetchers do not follow well.
+          // Spread over the tiles' k loops (Prefetch), and what they did not reach at the end.
           const int next = k0 + ks + kSub;
-          for (int k = next; k < K && k < next + kSub; k++) {
-            const char* p = (const char*)(B + (size_t)k * ldb + n);
-            for (int off = 0; off < width * (int)sizeof(float); off += 64) __builtin_prefetch(p + off, 0, 2);
-          }
+          Prefetch pf;
+          pf.base = (const char*)(B + (size_t)next * ldb + n);
+          pf.stride = (size_t)ldb * sizeof(float);
+          pf.lines = (width * (int)sizeof(float) + 63) / 64;
+          pf.rows = next < K ? std::min(kSub, K - next) : 0;
           const float* Ak = Am + k0 + ks;
           const float* Bk = B + (size_t)(k0 + ks) * ldb + n;
           int ldk = ldb;
@@ -182,15 +216,63 @@ void run(int M, int n0, int n1, int K, const float* A, int lda, const float* B, 
           }
           const bool first = ks == 0, lastSub = ks + kk == kc;
           switch (vecs) {
-            case 1: strip<1>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
-            case 2: strip<2 < kStrip ? 2 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
-            case 3: strip<3 < kStrip ? 3 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
-            case 4: strip<4 < kStrip ? 4 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
-            case 5: strip<5 < kStrip ? 5 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
-            default: strip<kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last); break;
+            case 1: strip<1>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last, false, pf); break;
+            case 2: strip<2 < kStrip ? 2 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last, false, pf); break;
+            case 3: strip<3 < kStrip ? 3 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last, false, pf); break;
+            case 4: strip<4 < kStrip ? 4 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last, false, pf); break;
+            case 5: strip<5 < kStrip ? 5 : kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last, false, pf); break;
+            default: strip<kStrip>(rows, kk, Ak, lda, Bk, ldk, Cm + n, ldc, S, W, first, lastSub, last, false, pf); break;
           }
+          pf.rest();
         }
       }
     }
+  }
+}
+
+// The sums of one k-block, rows [k0, k0 + kc) of B, over all N columns: stored to Sb (M rows of N),
+// each from zero with one fused multiply-add per k in increasing k, as run() sums a block before
+// adding it to C. B's rows are read a sub-block at a time, which is contiguous in memory (all
+// columns), and the next sub-block of the block is prefetched into L2 a line per k of the tiles.
+void block_sums(int M, int N, int k0, int kc, const float* A, int lda, const float* B, int ldb, float* Sb) {
+  constexpr int W = kStrip * V::kLanes;
+  alignas(64) float P[kSub * W];
+  for (int ks = 0; ks < kc; ks += kSub) {
+    const int kk = kc - ks < kSub ? kc - ks : kSub;
+    const float* Ak = A + k0 + ks;
+    Prefetch pf;
+    const int next = ks + kSub;
+    pf.base = (const char*)(B + (size_t)(k0 + next) * ldb);
+    pf.stride = (size_t)ldb * sizeof(float);
+    pf.lines = (N * (int)sizeof(float) + 63) / 64;
+    pf.rows = next < kc ? std::min(kSub, kc - next) : 0;
+    const bool first = ks == 0, lastSub = ks + kk == kc;
+    for (int n = 0; n < N; n += W) {
+      const int width = N - n < W ? N - n : W;
+      const int vecs = (width + V::kLanes - 1) / V::kLanes;
+      const typename V::mask_t last = V::mask(width - (vecs - 1) * V::kLanes);
+      const float* Bk = B + (size_t)(k0 + ks) * ldb + n;
+      int ldk = ldb;
+      if (M > kRows) {
+        for (int k = 0; k < kk; k++) {
+          const float* src = Bk + (size_t)k * ldb;
+          float* dst = P + (size_t)k * W;
+          for (int v = 0; v < vecs - 1; v++) V::store(dst + v * V::kLanes, V::load(src + v * V::kLanes));
+          V::store(dst + (vecs - 1) * V::kLanes, V::load(src + (vecs - 1) * V::kLanes, last));
+        }
+        Bk = P;
+        ldk = W;
+      }
+      float* c = Sb + n;
+      switch (vecs) {
+        case 1: strip<1>(M, kk, Ak, lda, Bk, ldk, c, N, c, N, first, lastSub, last, true, pf); break;
+        case 2: strip<2 < kStrip ? 2 : kStrip>(M, kk, Ak, lda, Bk, ldk, c, N, c, N, first, lastSub, last, true, pf); break;
+        case 3: strip<3 < kStrip ? 3 : kStrip>(M, kk, Ak, lda, Bk, ldk, c, N, c, N, first, lastSub, last, true, pf); break;
+        case 4: strip<4 < kStrip ? 4 : kStrip>(M, kk, Ak, lda, Bk, ldk, c, N, c, N, first, lastSub, last, true, pf); break;
+        case 5: strip<5 < kStrip ? 5 : kStrip>(M, kk, Ak, lda, Bk, ldk, c, N, c, N, first, lastSub, last, true, pf); break;
+        default: strip<kStrip>(M, kk, Ak, lda, Bk, ldk, c, N, c, N, first, lastSub, last, true, pf); break;
+      }
+    }
+    pf.rest();
   }
 }

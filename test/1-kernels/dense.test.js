@@ -19,10 +19,12 @@ describe('dense kernels against their naive references', () => {
     });
   }
 
-  // The last four take the small-batch kernel (up to 48 rows): whole and partial tiles of rows and
-  // columns, one row, and the CNN's FC1.
+  // The last seven take the small-batch kernel (up to 48 rows): whole and partial tiles of rows and
+  // columns, one row, and the CNN's FC1; the last three, and FC1, have a W over 4 MB, whose k-blocks
+  // are summed apart (over all columns, strips ending in partial vectors) and then added in order.
   for (const [N, I, O, relu] of [[1, 784, 13, true], [37, 50, 10, false], [100, 784, 1000, true],
-    [32, 6272, 784, true], [7, 2000, 300, false], [1, 5000, 1000, true], [48, 1000, 100, false]]) {
+    [32, 6272, 784, true], [7, 2000, 300, false], [1, 5000, 1000, true], [48, 1000, 100, false],
+    [17, 5000, 1000, false], [48, 2048, 530, true], [5, 1100, 1001, false]]) {
     it(`denseForward/denseBackward N=${N} I=${I} O=${O} relu=${relu}`, () => {
       const x = rand(N * I, 4);
       const W = rand(I * O, 5);
@@ -77,7 +79,8 @@ describe('dense kernels against their naive references', () => {
     const script = `const { native } = require(${JSON.stringify(path.resolve(__dirname, '..', '..', 'lib', 'native'))});
       const { rand } = require(${JSON.stringify(path.resolve(__dirname, '..', 'helpers', 'util'))});
       const out = [];
-      for (const [N, I, O] of [[32, 6272, 784], [7, 2000, 300], [1, 5000, 1000], [1, 784, 1000], [1, 784, 1030]]) {
+      for (const [N, I, O] of [[32, 6272, 784], [7, 2000, 300], [1, 5000, 1000], [1, 784, 1000], [1, 784, 1030],
+        [17, 5000, 1000], [48, 2048, 530], [5, 1100, 1001]]) {
         const y = new Float32Array(N * O);
         native.denseForward(rand(N * I, 1), rand(I * O, 2), rand(O, 3), y, N, I, O, false);
         out.push(...y);
