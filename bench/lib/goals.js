@@ -16,7 +16,7 @@ function goals(res) {
     const ours = sec.gemmnet && !sec.gemmnet.error ? sec.gemmnet.bestPer8000 : null;
     const gflops = ours ? sec.gflopPerEpoch / ours : null;
     add(`${name} epoch ≥ ${share * 100}% of the sgemm ceiling`, gflops / ceiling, share,
-      ours && `${gflops.toFixed(1)} GFLOP/s over ${ceiling.toFixed(1)} = ${(100 * gflops / ceiling).toFixed(0)}%`,
+      ours && `${gflops.toFixed(1)} GFLOP/s over ${ceiling.toFixed(1)} = ${(100 * gflops / ceiling).toFixed(1)}%`,
       `not measured (gemmnet's ${name} epoch is missing)`);
     const best = res.torch && res.torch.best[key];
     const theirs = best ? best[key].bestPer8000 : null;
